@@ -1,0 +1,3 @@
+"""gsmgateway: a self-hosted SMS gateway that drives USB GSM modems."""
+
+__version__ = "0.1.0"

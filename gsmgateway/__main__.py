@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m gsmgateway``."""
+
+from gsmgateway.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""The ``gsmgateway`` command line: parses arguments and hands off to each command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Invalid input from the user: reported on one line, exit status 2."""
+
+
+def _not_built(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(_args: argparse.Namespace) -> int:
+        print(f"gsmgateway {name}: not built yet", file=sys.stderr)
+        return EXIT_FAILURE
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    parser = argparse.ArgumentParser(prog="gsmgateway", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the gateway")
+    serve.add_argument("--config")
+    serve.add_argument("--listen")
+    serve.add_argument("--db")
+    serve.add_argument("--simulate", type=int, metavar="N")
+    serve.add_argument("--sim-log")
+    serve.set_defaults(run=_not_built("serve"))
+
+    sim = commands.add_parser("sim", help="run simulated modems on ptys")
+    sim.add_argument("--count", type=int, default=4)
+    sim.add_argument("--dir")
+    sim.add_argument("--profile", default="generic")
+    sim.add_argument("--control")
+    sim.add_argument("--log")
+    sim.add_argument("--latency", type=float)
+    sim.set_defaults(run=_not_built("sim"))
+
+    send = commands.add_parser("send", help="submit a message through a running gateway")
+    send.add_argument("--to", required=True)
+    send.add_argument("--text", required=True)
+    send.add_argument("--url", default="http://127.0.0.1:8080")
+    send.set_defaults(run=_not_built("send"))
+
+    probe = commands.add_parser("probe", help="identify a modem on a serial port")
+    probe.add_argument("port", nargs="?")
+    probe.set_defaults(run=_not_built("probe"))
+
+    check = commands.add_parser("check-config", help="validate a config file")
+    check.add_argument("path")
+    check.set_defaults(run=_not_built("check-config"))
+
+    from gsmgateway import pdu_cli
+
+    pdu_cli.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"gsmgateway {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
