@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from gsmgateway.sms.errors import EncodeError
 
@@ -21,7 +21,7 @@ DEFAULT_TABLE: tuple[str | None, ...] = tuple(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x00ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
-DEFAULT_TABLE = DEFAULT_TABLE[:ESC] + (None,) + DEFAULT_TABLE[ESC + 1 :]
+DEFAULT_TABLE = (*DEFAULT_TABLE[:ESC], None, *DEFAULT_TABLE[ESC + 1 :])
 
 # TS 23.038 6.2.1.1: the default alphabet extension table (0x0A is a page break).
 DEFAULT_EXTENSION: dict[int, str] = {
@@ -153,7 +153,7 @@ class Gsm7Alphabet:
         return f" ({', '.join(parts)})" if parts else ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def gsm7_alphabet(locking: str | None = None, single: str | None = None) -> Gsm7Alphabet:
     """The (cached) alphabet for a locking/single shift language pair."""
     return Gsm7Alphabet(locking, single)
@@ -167,6 +167,8 @@ def is_gsm7(text: str) -> bool:
     return DEFAULT_ALPHABET.first_unencodable(text) is None
 
 
-def decode_septets(septets: Sequence[int], locking: str | None = None, single: str | None = None) -> str:
+def decode_septets(
+    septets: Sequence[int], locking: str | None = None, single: str | None = None
+) -> str:
     """Decode septets with the given tables."""
     return gsm7_alphabet(locking, single).decode(septets)
