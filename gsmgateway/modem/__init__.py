@@ -1,0 +1,1 @@
+"""One modem: serial transport, AT command execution, init, health, sending and receiving."""
