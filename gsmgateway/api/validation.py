@@ -1,0 +1,192 @@
+"""Validation of message request bodies: types, unknown fields, numbers to E.164.
+
+Pure: takes the decoded JSON value and the configured limits, returns a frozen
+``MessageRequest`` or raises ``ApiError`` naming the field. Whether the text fits in
+the configured number of segments is checked where it is encoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import phonenumbers
+
+from gsmgateway.api.errors import ApiError, invalid, unsendable
+
+PRIORITIES = ("high", "normal", "low")
+ENCODINGS = ("auto", "gsm7", "ucs2")
+MAX_TEXT_CHARS = 10_000
+# TS 23.040 9.2.3.12.1: relative validity runs from 5 minutes to 63 weeks.
+MAX_VALIDITY_MINUTES = 63 * 7 * 24 * 60
+SHORT_CODE_DIGITS = range(3, 9)
+
+MESSAGE_FIELDS = frozenset(
+    {
+        "to",
+        "text",
+        "priority",
+        "send_at",
+        "status_report",
+        "flash",
+        "validity_minutes",
+        "encoding",
+        "smart_encoding",
+        "modem",
+    }
+)
+
+
+@dataclass(frozen=True)
+class NumberPolicy:
+    """How destination numbers are read: the region for national numbers, short codes."""
+
+    default_region: str | None = None
+    allow_short_codes: bool = False
+
+
+@dataclass(frozen=True)
+class MessageRequest:
+    """One validated message to send; ``to`` is E.164 (``+`` and digits) or a short code."""
+
+    to: str
+    text: str
+    priority: str = "normal"
+    send_at: datetime | None = None
+    status_report: bool | None = None
+    flash: bool = False
+    validity_minutes: int | None = None
+    encoding: str = "auto"
+    smart_encoding: bool | None = None
+    modem: str | None = None
+
+
+def normalise_number(raw: str, policy: NumberPolicy, field: str = "to") -> str:
+    """E.164 for a valid phone number, the digits for an allowed short code; else 422."""
+    text = raw.strip()
+    if not text:
+        raise invalid("phone number is empty", field)
+    digits = text.replace(" ", "")
+    if policy.allow_short_codes and digits.isdigit() and len(digits) in SHORT_CODE_DIGITS:
+        return digits
+    region = policy.default_region
+    if not text.startswith("+") and not text.startswith("00") and region is None:
+        raise unsendable(
+            "invalid_number",
+            f"{raw!r} is not in international form (+...) and no default_region is configured",
+            field,
+        )
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        raise unsendable(
+            "invalid_number", f"{raw!r} is not a phone number: {error}", field
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        hint = " (short codes are not allowed by the config)" if digits.isdigit() else ""
+        raise unsendable("invalid_number", f"{raw!r} is not a valid phone number{hint}", field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_message(
+    body: Any, policy: NumberPolicy, *, prefix: str = "", extra_fields: frozenset[str] = frozenset()
+) -> MessageRequest:
+    """Validate one message body (a decoded JSON object); ``prefix`` names nested fields."""
+    if not isinstance(body, dict):
+        raise invalid("the message must be a JSON object", prefix.rstrip(".") or None)
+    for key in body:
+        if key not in MESSAGE_FIELDS and key not in extra_fields:
+            raise invalid(f"unknown field {key!r}", prefix + str(key))
+
+    def field(name: str) -> str:
+        return prefix + name
+
+    to = body.get("to")
+    if not isinstance(to, str):
+        raise invalid("'to' is required and must be a string", field("to"))
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise invalid("'text' is required and must be a string", field("text"))
+    if not text:
+        raise invalid("'text' must not be empty", field("text"))
+    if len(text) > MAX_TEXT_CHARS:
+        raise unsendable(
+            "text_too_long", f"'text' has more than {MAX_TEXT_CHARS} characters", field("text")
+        )
+    return MessageRequest(
+        to=normalise_number(to, policy, field("to")),
+        text=text,
+        priority=_choice(body, "priority", PRIORITIES, "normal", field),
+        send_at=_send_at(body.get("send_at"), field("send_at")),
+        status_report=_optional_bool(body, "status_report", field),
+        flash=bool(_optional_bool(body, "flash", field)),
+        validity_minutes=_validity(body.get("validity_minutes"), field("validity_minutes")),
+        encoding=_choice(body, "encoding", ENCODINGS, "auto", field),
+        smart_encoding=_optional_bool(body, "smart_encoding", field),
+        modem=_optional_str(body, "modem", field),
+    )
+
+
+def _choice(
+    body: dict[str, Any],
+    name: str,
+    allowed: tuple[str, ...],
+    default: str,
+    field: Callable[[str], str],
+) -> str:
+    value = body.get(name, default)
+    if value not in allowed:
+        raise invalid(f"'{name}' must be one of {', '.join(allowed)}", field(name))
+    return value
+
+
+def _optional_bool(body: dict[str, Any], name: str, field: Callable[[str], str]) -> bool | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise invalid(f"'{name}' must be true or false", field(name))
+    return value
+
+
+def _optional_str(body: dict[str, Any], name: str, field: Callable[[str], str]) -> str | None:
+    value = body.get(name)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise invalid(f"'{name}' must be a non-empty string", field(name))
+    return value
+
+
+def _validity(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid("'validity_minutes' must be an integer", field)
+    if not 5 <= value <= MAX_VALIDITY_MINUTES:
+        raise invalid(f"'validity_minutes' must be from 5 to {MAX_VALIDITY_MINUTES}", field)
+    return value
+
+
+def _send_at(value: Any, field: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise invalid("'send_at' must be an ISO 8601 date-time string with a time zone", field)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise invalid(f"'send_at' is not an ISO 8601 date-time: {value!r}", field) from None
+    if moment.tzinfo is None:
+        raise invalid("'send_at' needs a time zone offset (e.g. Z or +02:00)", field)
+    return moment.astimezone(UTC)
+
+
+__all__ = [
+    "ENCODINGS",
+    "MESSAGE_FIELDS",
+    "PRIORITIES",
+    "ApiError",
+    "MessageRequest",
+    "NumberPolicy",
+    "normalise_number",
+    "parse_message",
+]
