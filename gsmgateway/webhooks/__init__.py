@@ -1,0 +1,7 @@
+"""Webhooks: signed events delivered to applications from a durable outbox, with retries."""
+
+from gsmgateway.webhooks.schedule import RetryPolicy
+from gsmgateway.webhooks.sender import DeliveryResult, post_event
+from gsmgateway.webhooks.signing import SIGNATURE_HEADER, sign, verify
+
+__all__ = ["SIGNATURE_HEADER", "DeliveryResult", "RetryPolicy", "post_event", "sign", "verify"]
