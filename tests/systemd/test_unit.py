@@ -113,7 +113,6 @@ UNIT_PROMISES = {
         "ProtectClock": "yes",
         "ProtectHostname": "yes",
         "ProtectProc": "invisible",
-        "ProcSubset": "pid",
         "RestrictNamespaces": "yes",
         "RestrictRealtime": "yes",
         "RestrictSUIDSGID": "yes",
@@ -139,8 +138,9 @@ def test_unit_sets_every_promised_directive():
     assert one(service, "ExecStart").split()[:2] == [EXEC_START, "serve"]
     assert sorted(service["DeviceAllow"]) == ["char-ttyACM rw", "char-ttyUSB rw"]
     assert service["SystemCallFilter"] == ["@system-service", "~@privileged @resources"]
-    # PrivateDevices= would hide every hot-plugged tty: it must stay off.
-    assert "PrivateDevices" not in service and "DynamicUser" not in service
+    # PrivateDevices= would hide every hot-plugged tty; ProcSubset=pid the process metrics.
+    for absent in ("PrivateDevices", "DynamicUser", "ProcSubset"):
+        assert absent not in service, f"{absent}= must stay unset (see the unit's comments)"
 
 
 def test_unit_timing_is_consistent():
@@ -299,7 +299,44 @@ def test_private_users_keeps_access_through_the_dialout_group():
         shutil.rmtree(directory)
 
 
-MDWE_PROBE = r"""
+PROCESS_METRICS_PROBE = r"""
+import os, subprocess, sys, tempfile
+from prometheus_client import CollectorRegistry
+from prometheus_client.process_collector import ProcessCollector
+directory = tempfile.mkdtemp(prefix="gsmgw-proc-")
+subprocess.run(["mount", "-t", "proc", "-o", sys.argv[1], "proc", directory], check=True)
+registry = CollectorRegistry()
+ProcessCollector(proc=directory, registry=registry)
+print(" ".join(sorted(metric.name for metric in registry.collect())))
+"""
+
+
+@pytest.mark.parametrize(
+    "options, has_metrics", [("hidepid=invisible", True), ("subset=pid", False)]
+)
+def test_process_metrics_need_proc_stat(options, has_metrics):
+    """Why the unit sets ProtectProc=invisible but not ProcSubset=pid: with subset=pid the
+    prometheus-client process collector finds no /proc/stat and reports nothing."""
+    import sys
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a procfs needs root: skipped")
+    unshare = shutil.which("unshare")
+    if not unshare:
+        pytest.skip("unshare (util-linux) not installed: skipped")
+    result = subprocess.run(
+        [unshare, "-m", "-p", "--fork", sys.executable, "-c", PROCESS_METRICS_PROBE, options],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode != 0 and "mount" in result.stderr:
+        pytest.skip(f"cannot mount a procfs here: {result.stderr.strip()[-200:]}")
+    assert result.returncode == 0, result.stderr
+    assert ("process_resident_memory_bytes" in result.stdout) is has_metrics, result.stdout
+
+
+MDWE_PREFIX = r"""
 import ctypes, mmap, sys
 libc = ctypes.CDLL(None, use_errno=True)
 # PR_SET_MDWE (65), PR_MDWE_REFUSE_EXEC_GAIN (1): Linux 6.3+, what MemoryDenyWriteExecute=
@@ -311,12 +348,19 @@ try:
     sys.exit("writable+executable memory was allowed: the probe proves nothing")
 except OSError:
     pass
-import asyncio, os, sqlite3, tempfile
+"""
+
+# What the gateway does at run time, in small: an aiohttp server and client on loopback,
+# AT/OK over a pty through pyserial-asyncio-fast, a worker thread, a WAL SQLite commit,
+# a Prometheus scrape, an sd_notify datagram.
+RUNTIME_PROBE = r"""
+import asyncio, os, pty, socket, sqlite3, tempfile
 import aiohttp, aiohttp.web, phonenumbers, prometheus_client, serial, serial_asyncio_fast
 import sqlite_utils
-import gsmgateway.cli, gsmgateway.config, gsmgateway.sdnotify
+import gsmgateway.cli, gsmgateway.config
+from gsmgateway.sdnotify import SystemdNotifier
 
-async def main():
+async def main(directory):
     app = aiohttp.web.Application()
     async def hello(request):
         return aiohttp.web.json_response({"ok": True})
@@ -327,14 +371,30 @@ async def main():
     await site.start()
     port = runner.addresses[0][1]
     async with aiohttp.ClientSession() as session:
-        async with session.get(f"http://127.0.0.1:{port}/") as response:
+        async with session.get(f"http://localhost:{port}/") as response:
             assert await response.json() == {"ok": True}
+    master, slave = pty.openpty()
+    reader, writer = await serial_asyncio_fast.open_serial_connection(
+        url=os.ttyname(slave), baudrate=115200
+    )
+    writer.write(b"AT\r")
+    await writer.drain()
+    assert os.read(master, 3) == b"AT\r"
+    os.write(master, b"\r\nOK\r\n")
+    await asyncio.wait_for(reader.readuntil(b"OK\r\n"), 30)
+    writer.close()
+    await asyncio.to_thread(prometheus_client.generate_latest)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(os.path.join(directory, "notify"))
+    assert SystemdNotifier(os.path.join(directory, "notify")).ready()
+    assert listener.recv(64) == b"READY=1"
     await runner.cleanup()
 
-asyncio.run(main())
-with tempfile.TemporaryDirectory() as directory:
+with tempfile.TemporaryDirectory(prefix="gsmgw-") as directory:
+    asyncio.run(main(directory))
     db = sqlite3.connect(os.path.join(directory, "probe.db"))
     db.execute("pragma journal_mode=wal")
+    db.execute("pragma synchronous=full")
     db.execute("create table t (x)")
     db.execute("insert into t values (1)")
     db.commit()
@@ -349,7 +409,11 @@ def test_the_gateway_runtime_works_without_writable_executable_memory():
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-c", MDWE_PROBE], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-c", MDWE_PREFIX + RUNTIME_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     if result.returncode == 3:
         message = "kernel without PR_SET_MDWE (Linux < 6.3): MemoryDenyWriteExecute not probed"
@@ -357,3 +421,62 @@ def test_the_gateway_runtime_works_without_writable_executable_memory():
         pytest.skip(message)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def syscall_group(name: str, analyze: str) -> frozenset[str]:
+    out = subprocess.run(
+        [analyze, "syscall-filter", "--no-pager", name], capture_output=True, text=True, check=True
+    ).stdout
+    names: set[str] = set()
+    for line in out.splitlines()[1:]:
+        item = line.strip()
+        if item.startswith("@"):
+            names |= syscall_group(item, analyze)
+        elif item and not item.startswith("#"):
+            names.add(item)
+    return frozenset(names)
+
+
+def test_the_gateway_runtime_stays_inside_the_system_call_filter(tmp_path):
+    """SystemCallFilter=@system-service ~@privileged @resources: every system call the
+    runtime probe makes (traced with strace) is one the filter allows."""
+    import sys
+
+    analyze, strace = tool("systemd-analyze"), shutil.which("strace")
+    if strace is None:
+        message = "strace is not installed: the system call filter was not checked at run time"
+        print(message)
+        pytest.skip(message)
+    trace = tmp_path / "trace"
+    result = subprocess.run(
+        [strace, "-f", "-qq", "-o", str(trace), sys.executable, "-c", RUNTIME_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=180,
+    )
+    if result.returncode != 0 and "PTRACE" in result.stderr.upper():
+        pytest.skip(f"strace cannot trace here: {result.stderr.strip()[-200:]}")
+    assert result.returncode == 0, result.stderr
+    used = set()
+    for line in trace.read_text().splitlines():
+        match = re.match(r"\d+\s+(?:<\.\.\. )?([a-z0-9_]+)[( ]", line)
+        if match and not line.split(None, 1)[1].startswith(("+++", "---")):
+            used.add(match.group(1))
+    assert {"openat", "sendto", "ioctl"} <= used, "the trace was not read"
+    allowed = (
+        syscall_group("@system-service", analyze)
+        - syscall_group("@privileged", analyze)
+        - syscall_group("@resources", analyze)
+    )
+    if os.geteuid() == 0:
+        # SQLite chowns a new journal/WAL to the database's owner only when euid is 0
+        # (unixOpen in sqlite3.c); the service never runs as root.
+        allowed |= {"fchown"}
+    assert sorted(used - allowed) == []
+    families = set(re.findall(r"socket\((AF_[A-Z0-9]+)", trace.read_text()))
+    # AF_NETLINK comes from glibc's getaddrinfo probing interfaces for AI_ADDRCONFIG; when
+    # RestrictAddressFamilies= refuses it, glibc assumes IPv4 and IPv6 both exist.
+    assert families - {"AF_NETLINK"} <= set(
+        one(parse_unit(UNIT)["Service"], "RestrictAddressFamilies").split()
+    ), families
