@@ -300,9 +300,7 @@ class PromptState:
                 m.finish_prompt(self, now)
                 return data[position + 1 :]
             if byte == ESC:
-                # TS 27.005 3.5.1: ESC aborts the edit; the message is not sent.
-                m.state = CommandState()
-                m.write_reply(Reply())
+                m.cancel_prompt()
                 return data[position + 1 :]
             if byte == BS:
                 if self.chars:
@@ -592,6 +590,12 @@ class ModemMachine:
         else:
             self._out.append(Write(b"".join(blocks) + render_final(final, fmt), latency))
         self._out.extend(effects)
+        self._flush_urcs()
+
+    def cancel_prompt(self) -> None:
+        """ESC in the prompt: TS 27.005 3.5.1, the edit is aborted and nothing is sent."""
+        self.state = CommandState()
+        self.write_reply(Reply())
         self._flush_urcs()
 
     def finish_prompt(self, prompt: PromptState, now: float) -> None:
