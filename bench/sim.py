@@ -8,15 +8,11 @@ Prints the figures and ends with one JSON line holding ``startup_s_64``.
 import asyncio
 import json
 import os
-import sys
 import tempfile
 import time
 import tty
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from gsmgateway.sim import SimNetwork  # noqa: E402
+from gsmgateway.sim import SimNetwork
 
 COUNT = 64
 ROUNDS = 3
