@@ -79,6 +79,7 @@ class SimulatedModem:
         self._flush_handle: asyncio.TimerHandle | None = None
         self._generation = 0  # bumps on unplug: timers of the old "power cycle" are void
         self._replug_handle: asyncio.TimerHandle | None = None
+        self._plug_changed = asyncio.Event()
 
     # -- identity and state ---------------------------------------------------------
 
@@ -130,6 +131,7 @@ class SimulatedModem:
             self._replug_handle = None
         self.port = PtyPort(self.link, self._received, self._port_lost)
         self.plug_count += 1
+        self._signal_plug_change()
         self._apply(self.machine.power_on(self.now()))
 
     def unplug(self, replug_after: float | None = None) -> None:
@@ -143,15 +145,27 @@ class SimulatedModem:
         if self.port is not None:
             self.port.close()
             self.port = None
+            self._signal_plug_change()
         self.machine.reset_after_fault()
         if replug_after is not None:
             if self._replug_handle:
                 self._replug_handle.cancel()
             self._replug_handle = self._loop.call_later(replug_after, self.plug)
 
+    def _signal_plug_change(self) -> None:
+        self._plug_changed.set()
+        self._plug_changed = asyncio.Event()
+
+    async def wait_plugged(self, plugged: bool = True, timeout: float = 10.0) -> None:
+        """Wait until the modem is plugged (or, with False, unplugged)."""
+        async with asyncio.timeout(timeout):
+            while self.plugged != plugged:
+                await self._plug_changed.wait()
+
     def _port_lost(self, error: OSError) -> None:
         log.warning("modem %d: pty lost (%s)", self.index, error)
         self.port = None
+        self._signal_plug_change()
         self.unplug()
 
     # -- input ------------------------------------------------------------------------

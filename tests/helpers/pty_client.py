@@ -8,6 +8,7 @@ test elsewhere.
 import asyncio
 import os
 import re
+import termios
 import tty
 
 FINAL = re.compile(rb"\r\n(OK|ERROR|COMMAND NOT SUPPORT|\+CM[ES] ERROR: [^\r]*)\r\n|\r\n> $", re.S)
@@ -17,10 +18,11 @@ class PtyClient:
     def __init__(self, path):
         self.path = path
         self.buffer = bytearray()
+        self._out = bytearray()
         self.closed = False
         self.lost = None
         self._fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
-        tty.setraw(self._fd)
+        tty.setraw(self._fd, termios.TCSANOW)  # TCSAFLUSH would drop what waits
         self._loop = asyncio.get_running_loop()
         self._event = asyncio.Event()
         self._loop.add_reader(self._fd, self._readable)
@@ -41,9 +43,24 @@ class PtyClient:
         self._event.set()
 
     def send(self, data):
+        """Queue bytes for the modem; the loop writes them as the pty takes them."""
         if isinstance(data, str):
             data = data.encode("latin-1")
-        os.write(self._fd, data)
+        if not self._out:
+            self._loop.add_writer(self._fd, self._writable)
+        self._out.extend(data)
+
+    def _writable(self):
+        try:
+            written = os.write(self._fd, self._out)
+        except BlockingIOError:
+            return
+        except OSError as error:
+            self.lost = error
+            written = len(self._out)
+        del self._out[:written]
+        if not self._out:
+            self._loop.remove_writer(self._fd)
 
     async def wait_for(self, predicate, timeout=5.0):
         """Wait until predicate(buffer) is truthy; returns its value."""
@@ -82,4 +99,5 @@ class PtyClient:
             self.closed = True
             if self.lost is None:
                 self._loop.remove_reader(self._fd)
+            self._loop.remove_writer(self._fd)
             os.close(self._fd)
