@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from gsmgateway.sim.errors import InvalidRequest
 from gsmgateway.sim.identity import Identity
-from gsmgateway.sim.machine import (
+from gsmgateway.sim.machine import ModemMachine
+from gsmgateway.sim.model import (
     Effect,
-    ModemMachine,
-    Phase,
     Replug,
     StartTimer,
     SubmitOutcome,
@@ -33,6 +32,7 @@ from gsmgateway.sim.machine import (
 )
 from gsmgateway.sim.profiles import Profile
 from gsmgateway.sim.ptyport import PtyPort
+from gsmgateway.sim.states import Phase
 
 if TYPE_CHECKING:
     from gsmgateway.sim.network import SimNetwork
