@@ -189,15 +189,16 @@ class SimulatedModem:
             if isinstance(effect, Write):
                 self._enqueue(effect.data, effect.delay)
             elif isinstance(effect, SubmitRequest):
-                self._later(self.timing.cmgs_delay, self._submit, effect)
+                self.later(self.timing.cmgs_delay, self._submit, effect)
             elif isinstance(effect, StartTimer):
-                self._later(effect.delay, self._timer, effect.token)
+                self.later(effect.delay, self._timer, effect.token)
             elif isinstance(effect, Replug):
                 # After the OK is out, the device leaves the bus and comes back.
                 when = max(self._last_due - self._loop.time(), 0.0) + 0.01
-                self._later(when, self.unplug, effect.delay)
+                self.later(when, self.unplug, effect.delay)
 
-    def _later(self, delay: float, callback: Any, *args: Any) -> None:
+    def later(self, delay: float, callback: Any, *args: Any) -> None:
+        """Call ``callback(*args)`` after ``delay`` unless the modem was unplugged meanwhile."""
         generation = self._generation
 
         def fire() -> None:
@@ -217,7 +218,13 @@ class SimulatedModem:
         self._apply(effects)
 
     def _submit(self, request: SubmitRequest) -> None:
-        outcome = self.network.submit(self, request)
+        try:
+            outcome = self.network.submit(self, request)
+        except Exception:
+            # A network-side bug must still give the TE a final result, or this modem
+            # would wait in SUBMITTING for ever: +CMS ERROR 500, unknown error.
+            log.exception("modem %d: the network failed on a submission", self.index)
+            outcome = SubmitOutcome(error=500)
         self._guarded(self.machine.submit_finished, outcome, self.now())
 
     def _timer(self, token: str) -> None:

@@ -255,7 +255,7 @@ class SimNetwork:
             def report() -> None:
                 self._status_report(modem_ref, recipient, request.mr, submitted, status)
 
-            modem._later(self.timing.status_report_delay, report)
+            modem.later(self.timing.status_report_delay, report)
         return where
 
     def _status_report(
