@@ -263,6 +263,11 @@ class SimulatedModem:
         """An SMS-STATUS-REPORT arrives."""
         self._guarded(self.machine.deliver_status_report, pdu, tpdu_length, self.now())
 
+    def set_timing(self, timing: Timing) -> None:
+        """Change this modem's latency, CMGS delay and timers from now on."""
+        self.timing = timing
+        self.machine.timing = timing
+
     # -- faults -------------------------------------------------------------------------
 
     def hang(self) -> None:

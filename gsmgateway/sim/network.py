@@ -170,6 +170,12 @@ class SimNetwork:
 
     # -- configuration ------------------------------------------------------------------
 
+    def set_timing(self, timing: Timing) -> None:
+        """Every modem's (and the network's) timing from now on, e.g. a fixed CMGS delay."""
+        self.timing = timing
+        for modem in self.modems:
+            modem.set_timing(timing)
+
     def fail_delivery(self, number: str, status: int | None = STATUS_PERMANENT_FAILURE) -> None:
         """Messages to ``number`` are not delivered; their report says TP-ST ``status``.
 
