@@ -1,0 +1,148 @@
+"""Real third-party clients accept the simulated modems: gammu and python-gsmmodem.
+
+Debian's gammu runs as a subprocess against the pty; python-gsmmodem-new (threaded,
+blocking) runs in a thread while the simulator's loop serves it.
+"""
+
+from gsmmodem.modem import GsmModem
+
+from tests.sim.third_party import in_thread, run_gammu
+
+
+async def test_gammu_identify(start_network, tmp_path):
+    net = await start_network(1, profile="sim800")
+    status, out = await run_gammu(tmp_path, net.ports[0], "identify")
+    identity = net.modems[0].identity
+    assert status == 0, out
+    assert "SIMCOM_Ltd" in out
+    assert f"IMEI                 : {identity.imei}" in out
+    assert f"SIM IMSI             : {identity.imsi}" in out
+
+
+def connect_and_identify(port):
+    modem = GsmModem(port, 115200)
+    try:
+        modem.connect()
+        return {
+            "manufacturer": modem.manufacturer,
+            "imei": modem.imei,
+            "imsi": modem.imsi,
+            "signal": modem.signalStrength,
+            "network": modem.networkName,
+            "smsc": modem.smsc,
+        }
+    finally:
+        modem.close()
+
+
+async def test_python_gsmmodem_connects(start_network):
+    net = await start_network(1)
+    seen = await in_thread(connect_and_identify, net.ports[0])
+    identity = net.modems[0].identity
+    assert seen == {
+        "manufacturer": "gsmgateway",
+        "imei": identity.imei,
+        "imsi": identity.imsi,
+        "signal": 20,
+        "network": "Test Network",
+        "smsc": "+447400000001",
+    }
+
+
+async def test_gammu_sends_a_text_in_pdu_mode(start_network, tmp_path):
+    net = await start_network(2, profile="sim800")
+    to = net.modems[1].identity.number
+    status, out = await run_gammu(
+        tmp_path, net.ports[0], "sendsms", "TEXT", to, "-text", "Hi gammu"
+    )
+    assert status == 0, out
+    assert "OK, message reference=1" in out
+    (entry,) = await net.log.wait_for(count=1)
+    assert (entry["text"], entry["to"], entry["concat"]) == ("Hi gammu", to, None)
+    assert entry["delivered_to"] == "modem1"
+
+
+async def test_gammu_sends_a_long_concatenated_text(start_network, tmp_path):
+    net = await start_network(1)
+    text = "".join(f"Long text from gammu, sentence {n:02d}. " for n in range(12))
+    assert len(text) > 400
+    status, out = await run_gammu(
+        tmp_path, net.ports[0], "sendsms", "TEXT", "+447911123456", "-len", str(len(text)),
+        "-text", text,
+    )  # fmt: skip
+    assert status == 0, out
+    entries = await net.log.wait_for(count=4)
+    assert "".join(e["text"] for e in entries) == text
+    assert [e["concat"]["seq"] for e in entries] == [1, 2, 3, 4]
+    assert {e["concat"]["total"] for e in entries} == {4}
+    assert len({e["concat"]["ref"] for e in entries}) == 1
+
+
+async def test_gammu_reads_injected_messages(start_network, tmp_path):
+    net = await start_network(1)
+    net.inject_sms(0, text="First inbound message", sender="+447911123456")
+    net.inject_sms(0, text="Zweite Nachricht: Grüße", sender="+447911654321")
+    status, out = await run_gammu(tmp_path, net.ports[0], "getallsms")
+    assert status == 0, out
+    assert "First inbound message" in out and "Zweite Nachricht: Grüße" in out
+    assert '"+447911123456"' in out and '"+447911654321"' in out
+    assert "2 SMS parts in 2 SMS sequences" in out
+
+
+def send_two(port, to):
+    modem = GsmModem(port, 115200)
+    try:
+        modem.connect()
+        plain = modem.sendSms(to, "from python-gsmmodem")
+        reported = modem.sendSms(
+            to, "with a report", waitForDeliveryReport=True, deliveryTimeout=20
+        )
+        return plain.reference, plain.status, reported.reference, reported.status
+    finally:
+        modem.close()
+
+
+async def test_python_gsmmodem_sends_with_and_without_report(start_network):
+    net = await start_network(2)
+    to = net.modems[1].identity.number
+    ref_plain, status_plain, ref_report, status_report = await in_thread(send_two, net.ports[0], to)
+    assert (ref_plain, ref_report) == (1, 2)
+    assert status_plain == 0  # SentSms.ENROUTE: no report asked
+    assert status_report == 1  # SentSms.DELIVERED: the status report came back
+    entries = await net.log.wait_for(count=2)
+    assert [e["text"] for e in entries] == ["from python-gsmmodem", "with a report"]
+    assert [e["status_report"] for e in entries] == [False, True]
+
+
+def receive_one(port, network_loop, inject):
+    import threading
+
+    got = []
+    arrived = threading.Event()
+
+    def on_sms(sms):
+        got.append((sms.number, sms.text))
+        arrived.set()
+
+    modem = GsmModem(port, 115200, smsReceivedCallbackFunc=on_sms)
+    try:
+        modem.connect()
+        network_loop.call_soon_threadsafe(inject)
+        if not arrived.wait(20):
+            raise TimeoutError("no SMS reached python-gsmmodem's callback")
+        return got
+    finally:
+        modem.close()
+
+
+async def test_python_gsmmodem_receives_an_injected_sms(start_network):
+    import asyncio
+
+    net = await start_network(1)
+    text = "Injected for python-gsmmodem"
+
+    def inject():
+        net.inject_sms(0, text=text, sender="+447911123456")
+
+    got = await in_thread(receive_one, net.ports[0], asyncio.get_running_loop(), inject)
+    assert got == [("+447911123456", text)]
