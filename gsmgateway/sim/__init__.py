@@ -18,10 +18,12 @@ from gsmgateway.sim.errors import (
     UnknownProfile,
 )
 from gsmgateway.sim.identity import Identity, identity_for, luhn_check_digit, luhn_valid
-from gsmgateway.sim.machine import ModemMachine, Phase, SubmitOutcome, Timing
+from gsmgateway.sim.machine import ModemMachine
+from gsmgateway.sim.model import SubmitOutcome, Timing
 from gsmgateway.sim.network import SimNetwork, SinkMessage, default_directory
 from gsmgateway.sim.profiles import PROFILES, Profile, profile_for, profile_named
 from gsmgateway.sim.simlog import SimLog
+from gsmgateway.sim.states import Phase
 
 __all__ = [
     "PROFILES",

@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from gsmgateway.sim.errors import InvalidRequest
 from gsmgateway.sim.identity import Identity
-from gsmgateway.sim.machine import (
+from gsmgateway.sim.machine import ModemMachine
+from gsmgateway.sim.model import (
     Effect,
-    ModemMachine,
-    Phase,
     Replug,
     StartTimer,
     SubmitOutcome,
@@ -33,6 +32,7 @@ from gsmgateway.sim.machine import (
 )
 from gsmgateway.sim.profiles import Profile
 from gsmgateway.sim.ptyport import PtyPort
+from gsmgateway.sim.states import Phase
 
 if TYPE_CHECKING:
     from gsmgateway.sim.network import SimNetwork
@@ -189,15 +189,16 @@ class SimulatedModem:
             if isinstance(effect, Write):
                 self._enqueue(effect.data, effect.delay)
             elif isinstance(effect, SubmitRequest):
-                self._later(self.timing.cmgs_delay, self._submit, effect)
+                self.later(self.timing.cmgs_delay, self._submit, effect)
             elif isinstance(effect, StartTimer):
-                self._later(effect.delay, self._timer, effect.token)
+                self.later(effect.delay, self._timer, effect.token)
             elif isinstance(effect, Replug):
                 # After the OK is out, the device leaves the bus and comes back.
                 when = max(self._last_due - self._loop.time(), 0.0) + 0.01
-                self._later(when, self.unplug, effect.delay)
+                self.later(when, self.unplug, effect.delay)
 
-    def _later(self, delay: float, callback: Any, *args: Any) -> None:
+    def later(self, delay: float, callback: Any, *args: Any) -> None:
+        """Call ``callback(*args)`` after ``delay`` unless the modem was unplugged meanwhile."""
         generation = self._generation
 
         def fire() -> None:
@@ -217,7 +218,13 @@ class SimulatedModem:
         self._apply(effects)
 
     def _submit(self, request: SubmitRequest) -> None:
-        outcome = self.network.submit(self, request)
+        try:
+            outcome = self.network.submit(self, request)
+        except Exception:
+            # A network-side bug must still give the TE a final result, or this modem
+            # would wait in SUBMITTING for ever: +CMS ERROR 500, unknown error.
+            log.exception("modem %d: the network failed on a submission", self.index)
+            outcome = SubmitOutcome(error=500)
         self._guarded(self.machine.submit_finished, outcome, self.now())
 
     def _timer(self, token: str) -> None:
@@ -255,6 +262,11 @@ class SimulatedModem:
     def deliver_status_report(self, pdu: str, tpdu_length: int) -> None:
         """An SMS-STATUS-REPORT arrives."""
         self._guarded(self.machine.deliver_status_report, pdu, tpdu_length, self.now())
+
+    def set_timing(self, timing: Timing) -> None:
+        """Change this modem's latency, CMGS delay and timers from now on."""
+        self.timing = timing
+        self.machine.timing = timing
 
     # -- faults -------------------------------------------------------------------------
 

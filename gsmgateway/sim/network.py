@@ -27,7 +27,7 @@ from typing import Any
 from gsmgateway.sim.device import SimulatedModem
 from gsmgateway.sim.errors import InvalidRequest, UnknownModem
 from gsmgateway.sim.identity import identity_for
-from gsmgateway.sim.machine import SMSC_DEFAULT, SubmitOutcome, SubmitRequest, Timing
+from gsmgateway.sim.model import SMSC_DEFAULT, SubmitOutcome, SubmitRequest, Timing
 from gsmgateway.sim.profiles import profile_for, profile_named
 from gsmgateway.sim.relay import (
     MalformedSubmit,
@@ -170,6 +170,12 @@ class SimNetwork:
 
     # -- configuration ------------------------------------------------------------------
 
+    def set_timing(self, timing: Timing) -> None:
+        """Every modem's (and the network's) timing from now on, e.g. a fixed CMGS delay."""
+        self.timing = timing
+        for modem in self.modems:
+            modem.set_timing(timing)
+
     def fail_delivery(self, number: str, status: int | None = STATUS_PERMANENT_FAILURE) -> None:
         """Messages to ``number`` are not delivered; their report says TP-ST ``status``.
 
@@ -255,7 +261,7 @@ class SimNetwork:
             def report() -> None:
                 self._status_report(modem_ref, recipient, request.mr, submitted, status)
 
-            modem._later(self.timing.status_report_delay, report)
+            modem.later(self.timing.status_report_delay, report)
         return where
 
     def _status_report(

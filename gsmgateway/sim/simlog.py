@@ -24,7 +24,8 @@ class SimLog:
         self._changed: asyncio.Event | None = None
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
+            # backslashreplace: a lone surrogate in a decoded text must not kill the log
+            self._file = self.path.open("a", encoding="utf-8", errors="backslashreplace")
 
     def append(self, entry: Entry) -> None:
         """Record one entry (written and flushed at once: a crash loses none)."""

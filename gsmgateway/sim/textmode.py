@@ -15,7 +15,7 @@ from gsmgateway.sim import charsets
 from gsmgateway.sim.storage import MessageKind, StoredMessage
 
 if TYPE_CHECKING:
-    from gsmgateway.sim.machine import Settings
+    from gsmgateway.sim.model import Settings
     from gsmgateway.sms.pdu import DecodedPdu
 
 

@@ -591,10 +591,11 @@ class Store(Protocol):
         expired (events queued). Returns the number of messages expired."""
         ...
 
-    async def next_eligible_at(self, routes: Sequence[str]) -> float | None:
-        """The earliest time a waiting message of ``routes`` (send_at or retry back-off
-        in the future) becomes claimable, or None if there is none; the pool sleeps until
-        then or until its ``WorkSignal``."""
+    async def next_eligible_at(self, routes: Sequence[str], *, now: float) -> float | None:
+        """The earliest time after ``now`` at which a waiting message of ``routes`` (send_at
+        or retry back-off in the future) becomes claimable, or None if there is none; the
+        pool sleeps until then, until its ``WorkSignal``, or its fallback timeout
+        (a message this modem avoids, or too long for its quota, is not counted)."""
         ...
 
     def work_signal(self) -> WorkSignal:

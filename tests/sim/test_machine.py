@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gsmgateway.sim import ModemMachine, Phase, Timing, identity_for, profile_named
-from gsmgateway.sim.machine import Replug, StartTimer, SubmitRequest, Write
+from gsmgateway.sim.model import Replug, StartTimer, SubmitRequest, Write
 
 NOW = 1_800_000_000.0
 # Real PDUs (from the reference transcripts): an SMS-DELIVER and an SMS-STATUS-REPORT.
@@ -333,3 +333,9 @@ def test_any_input_never_breaks_the_machine(data, profile):
         return  # a valid-looking PDU is with the network
     h.machine.resume(NOW)
     assert "OK" in h.at("AT") or h.machine.phase is Phase.BOOTING or h.replugs
+
+
+def test_echo_survives_a_command_that_changes_registration():
+    h = Harness()
+    h.at("AT+CREG=1")
+    assert h.at("AT+CFUN=0") == "AT+CFUN=0\r\r\nOK\r\n\r\n+CREG: 0\r\n"

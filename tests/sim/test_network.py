@@ -6,7 +6,6 @@ with smspdudecoder and python-gsmmodem's decoder: independent oracles, not our c
 
 import re
 
-import pytest
 from gsmmodem.pdu import decodeSmsPdu, encodeSmsSubmitPdu
 from smspdudecoder.easy import read_incoming_sms
 
@@ -196,15 +195,15 @@ async def test_text_mode_send_and_list(start_network, open_client):
     assert (await net.log.wait_for())[0]["text"] == "text mode works"
 
 
-@pytest.mark.parametrize("latency", [0.05])
-async def test_cmgs_delay_and_latency_are_applied(start_network, open_client, latency):
+async def test_cmgs_delay_and_latency_are_applied(start_network, open_client):
     import time
 
-    net = await start_network(1, timing=Timing(command_latency=latency, cmgs_delay=0.3))
+    net = await start_network(1)
     client = await ready(open_client, net.ports[0])
+    net.set_timing(Timing(command_latency=0.05, cmgs_delay=0.3))
     started = time.monotonic()
     await client.command("AT")
-    assert time.monotonic() - started >= latency
+    assert time.monotonic() - started >= 0.05  # lower bounds only: a slow machine is fine
     (pdu,) = submit("+447911123456", "slow")
     started = time.monotonic()
     await send_pdu(client, pdu)
