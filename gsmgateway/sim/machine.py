@@ -144,9 +144,12 @@ class ModemMachine:
 
     def receive(self, data: bytes, now: float) -> list[Effect]:
         """Bytes from the TE."""
+        self._feed(data, now)
+        return self._take()
+
+    def _feed(self, data: bytes, now: float) -> None:
         while data:
             data = self.state.feed(self, data, now)
-        return self._take()
 
     def submit_finished(self, outcome: SubmitOutcome, now: float) -> list[Effect]:
         """The network's answer to the SubmitRequest in flight."""
@@ -160,7 +163,7 @@ class ModemMachine:
             self.write_reply(Reply(final=cms(outcome.error)), delay=0.0)
         self._flush_urcs()
         if state.held:
-            self.receive(bytes(state.held), now)
+            self._feed(bytes(state.held), now)
         return self._take()
 
     def on_timer(self, token: str, now: float) -> list[Effect]:

@@ -132,7 +132,9 @@ async def test_cms_error_fault_and_no_network(start_network, open_client):
     net.modems[0].set_registration(0)
     assert await send_pdu(client, pdu) == "+CMS ERROR: 331"
     net.modems[0].set_registration(1)
-    assert await send_pdu(client, pdu) == 1
+    # TS 23.040 9.2.3.6: each SMS-SUBMIT that went to the network took a reference,
+    # the rejected one too; the one that never left (no network) took none.
+    assert await send_pdu(client, pdu) == 2
 
 
 async def test_cms_error_rate_is_a_share(start_network, open_client):
@@ -167,7 +169,7 @@ async def test_injected_messages(start_network, open_client):
     net.inject_sms(0, text="Your code is 1234", sender="MyBank")
     routed = await client.expect(rb"\+CMT: ,\d+\r\n([0-9A-F]+)\r\n")
     assert read_incoming_sms(routed.group(1).decode())["sender"] == "MyBank"
-    long_text = "".join(f"part{n:03d} " for n in range(60))
+    long_text = "".join(f"part{n:03d} " for n in range(50))  # 400 characters: 3 parts
     pdus = net.inject_sms(0, text=long_text, order=[3, 1, 2], omit=[2])
     assert len(pdus) == 2
     seqs = []
