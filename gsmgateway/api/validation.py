@@ -7,6 +7,7 @@ the configured number of segments is checked where it is encoded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ MAX_TEXT_CHARS = 10_000
 # TS 23.040 9.2.3.12.1: relative validity runs from 5 minutes to 63 weeks.
 MAX_VALIDITY_MINUTES = 63 * 7 * 24 * 60
 SHORT_CODE_DIGITS = range(3, 9)
+IMEI = re.compile(r"[0-9]{14,16}")
 
 MESSAGE_FIELDS = frozenset(
     {
@@ -118,15 +120,25 @@ def parse_message(
     return MessageRequest(
         to=normalise_number(to, policy, field("to")),
         text=text,
-        priority=_choice(body, "priority", PRIORITIES, "normal", field),
-        send_at=_send_at(body.get("send_at"), field("send_at")),
-        status_report=_optional_bool(body, "status_report", field),
-        flash=bool(_optional_bool(body, "flash", field)),
-        validity_minutes=_validity(body.get("validity_minutes"), field("validity_minutes")),
-        encoding=_choice(body, "encoding", ENCODINGS, "auto", field),
-        smart_encoding=_optional_bool(body, "smart_encoding", field),
-        modem=_optional_str(body, "modem", field),
+        **parse_options(body, field),
     )
+
+
+def parse_options(body: dict[str, Any], field: Callable[[str], str]) -> dict[str, Any]:
+    """The optional fields of a message body (all but ``to`` and ``text``), validated.
+
+    Returns keyword arguments of ``MessageRequest``; ``field`` names a field for errors.
+    """
+    return {
+        "priority": _choice(body, "priority", PRIORITIES, "normal", field),
+        "send_at": _send_at(body.get("send_at"), field("send_at")),
+        "status_report": _optional_bool(body, "status_report", field),
+        "flash": bool(_optional_bool(body, "flash", field)),
+        "validity_minutes": _validity(body.get("validity_minutes"), field("validity_minutes")),
+        "encoding": _choice(body, "encoding", ENCODINGS, "auto", field),
+        "smart_encoding": _optional_bool(body, "smart_encoding", field),
+        "modem": _modem(body.get("modem"), field("modem")),
+    }
 
 
 def _choice(
@@ -149,10 +161,11 @@ def _optional_bool(body: dict[str, Any], name: str, field: Callable[[str], str])
     return value
 
 
-def _optional_str(body: dict[str, Any], name: str, field: Callable[[str], str]) -> str | None:
-    value = body.get(name)
-    if value is not None and (not isinstance(value, str) or not value):
-        raise invalid(f"'{name}' must be a non-empty string", field(name))
+def _modem(value: Any, field: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not IMEI.fullmatch(value):
+        raise invalid("'modem' must be a modem's IMEI (14 to 16 digits)", field)
     return value
 
 
@@ -189,4 +202,5 @@ __all__ = [
     "NumberPolicy",
     "normalise_number",
     "parse_message",
+    "parse_options",
 ]
