@@ -172,15 +172,10 @@ class _Tx:
         key = (state, modem or "", priority)
         self.counts[key] = self.counts.get(key, 0) + delta
 
-    def flush(self) -> None:
-        changes = [(s, m, p, n) for (s, m, p), n in self.counts.items() if n]
-        if changes:
-            self.conn.executemany(
-                "INSERT INTO part_counts (state, modem, priority, n) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (state, modem, priority) DO UPDATE SET n = n + excluded.n",
-                changes,
-            )
-        self.counts.clear()
+    def merge_into(self, group: dict[tuple[str, str, int], int]) -> None:
+        """Add this request's counter changes to its commit group's (written once)."""
+        for key, delta in self.counts.items():
+            group[key] = group.get(key, 0) + delta
 
     # --- parts ---------------------------------------------------------------------------
 
@@ -358,13 +353,23 @@ class SqliteStore:
         self._message_ids = IdGenerator("m_")
         self._inbox_ids = IdGenerator("in_")
         self._notifier = WorkNotifier()
+        # Part counter changes of the requests of one commit group (writer thread only):
+        # one upsert per key per transaction instead of one per request.
+        self._group_counts: dict[tuple[str, str, int], int] = {}
         self._local = threading.local()
         self._reader_connections: list[sqlite3.Connection] = []
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="gsmgateway-store-read")
         self._closed = False
         loop = asyncio.get_running_loop()
         try:
-            self._writer = await loop.run_in_executor(None, lambda: Writer(self._connect_writer))
+            self._writer = await loop.run_in_executor(
+                None,
+                lambda: Writer(
+                    self._connect_writer,
+                    before_commit=self._write_counts,
+                    on_abort=self._group_counts.clear,
+                ),
+            )
         except sqlite3.Error as error:
             self._readers.shutdown(wait=False)
             raise unavailable(error) from None
@@ -390,6 +395,16 @@ class SqliteStore:
         # The only clock read of the store: the time a migration was applied, for the record.
         migrate(conn, time.time())
         return conn
+
+    def _write_counts(self, conn: sqlite3.Connection) -> None:
+        changes = [(s, m, p, n) for (s, m, p), n in self._group_counts.items() if n]
+        self._group_counts.clear()
+        if changes:
+            conn.executemany(
+                "INSERT INTO part_counts (state, modem, priority, n) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (state, modem, priority) DO UPDATE SET n = n + excluded.n",
+                changes,
+            )
 
     def _reader(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -421,7 +436,7 @@ class SqliteStore:
         def run(conn: sqlite3.Connection) -> T:
             tx = _Tx(conn, self)
             result = body(tx)
-            tx.flush()
+            tx.merge_into(self._group_counts)
             return result
 
         return await self._writer.submit(run)
@@ -437,83 +452,124 @@ class SqliteStore:
 
     # --- messages ------------------------------------------------------------------------
 
+    def _insert_messages(self, tx: _Tx, messages: Sequence[NewMessage]) -> list[str]:
+        """Insert queued messages and their parts; their new ids, in order."""
+        conn = tx.conn
+        # Within BEGIN IMMEDIATE nobody else inserts, so mids can be assigned here and
+        # both tables written with one executemany each.
+        (mid,) = conn.execute("SELECT coalesce(max(mid), 0) FROM messages").fetchone()
+        next_id = self._message_ids.next_id
+        ids = []
+        message_rows = []
+        part_rows = []
+        per_rank: dict[int, int] = {}
+        for new in messages:
+            mid += 1
+            message_id = next_id(new.created_at)
+            created = new.created_at
+            send_at = new.send_at
+            eligible = send_at if send_at is not None and send_at > 0 else 0.0
+            rank = new.priority.rank
+            segments = new.segments
+            count = len(segments)
+            metadata = new.metadata
+            message_rows.append(
+                (
+                    mid,
+                    message_id,
+                    new.to,
+                    new.text,
+                    new.encoding.value,
+                    new.locking,
+                    new.single,
+                    count,
+                    rank,
+                    new.route,
+                    send_at,
+                    new.expires_at,
+                    new.validity_minutes,
+                    new.status_report,
+                    new.flash,
+                    new.concat_ref_bits,
+                    None if metadata is None else json.dumps(metadata),
+                    created,
+                    created,
+                    1 if eligible <= created else 0,
+                    eligible,
+                    count,
+                )
+            )
+            if count == 1:
+                part_rows.append((mid, 1, segments[0], created, created))
+            else:
+                for seq, text in enumerate(segments, start=1):
+                    part_rows.append((mid, seq, text, created, created))
+            per_rank[rank] = per_rank.get(rank, 0) + count
+            ids.append(message_id)
+        conn.executemany(
+            "INSERT INTO messages (mid, id, status, to_number, text, encoding, locking,"
+            " single, segments, priority, route, send_at, expires_at, validity_minutes,"
+            " status_report, flash, concat_ref_bits, metadata, created_at, updated_at,"
+            " queue_state, eligible_at, queued_parts)"
+            " VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?)",
+            message_rows,
+        )
+        conn.executemany(
+            "INSERT INTO parts (mid, seq, text, state, attempts, queued_at, updated_at)"
+            " VALUES (?, ?, ?, 'queued', 0, ?, ?)",
+            part_rows,
+        )
+        for rank, count in per_rank.items():
+            tx.count(_QUEUED, None, rank, count)
+        return ids
+
+    def _enqueue_combined(
+        self, conn: sqlite3.Connection, payloads: list[tuple[NewMessage, ...]]
+    ) -> list[EnqueueResult]:
+        """Plain enqueues of one commit group, inserted with one executemany per table."""
+        tx = _Tx(conn, self)
+        ids = self._insert_messages(tx, [new for payload in payloads for new in payload])
+        tx.merge_into(self._group_counts)
+        results, start = [], 0
+        for payload in payloads:
+            results.append(EnqueueResult(tuple(ids[start : start + len(payload)])))
+            start += len(payload)
+        return results
+
     async def enqueue(
         self, messages: Sequence[NewMessage], *, idempotency: Idempotency | None = None
     ) -> EnqueueResult:
         """See ``Store.enqueue``."""
         messages = tuple(messages)
+        if idempotency is None:
+            result = await self._writer.submit_combined(self._enqueue_combined, messages)
+            self._notifier.notify()
+            return result
 
         def body(tx: _Tx) -> EnqueueResult:
             conn = tx.conn
-            if idempotency is not None:
-                row = conn.execute(
-                    "SELECT body_hash, ids, response FROM idempotency WHERE key = ?",
-                    (idempotency.key,),
-                ).fetchone()
-                if row is not None:
-                    if row[0] != idempotency.body_hash:
-                        raise IdempotencyConflict(idempotency.key)
-                    return EnqueueResult(tuple(json.loads(row[1])), row[2], replayed=True)
-            ids = []
-            part_rows = []
-            for new in messages:
-                message_id = self._message_ids.next_id(new.created_at)
-                eligible = rules.eligible_at(new.send_at, None)
-                rank = new.priority.rank
-                mid = conn.execute(
-                    "INSERT INTO messages (id, status, to_number, text, encoding, locking,"
-                    " single, segments, priority, route, send_at, expires_at, validity_minutes,"
-                    " status_report, flash, concat_ref_bits, metadata, created_at, updated_at,"
-                    " queue_state, eligible_at, queued_parts)"
-                    " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, ?)",
-                    (
-                        message_id,
-                        new.to,
-                        new.text,
-                        new.encoding.value,
-                        new.locking,
-                        new.single,
-                        len(new.segments),
-                        rank,
-                        new.route,
-                        new.send_at,
-                        new.expires_at,
-                        new.validity_minutes,
-                        int(new.status_report),
-                        int(new.flash),
-                        new.concat_ref_bits,
-                        None if new.metadata is None else json.dumps(new.metadata),
-                        new.created_at,
-                        new.created_at,
-                        1 if eligible <= new.created_at else 0,
-                        eligible,
-                        len(new.segments),
-                    ),
-                ).lastrowid
-                for seq, text in enumerate(new.segments, start=1):
-                    part_rows.append((mid, seq, text, new.created_at, new.created_at))
-                tx.count(_QUEUED, None, rank, len(new.segments))
-                ids.append(message_id)
-            conn.executemany(
-                "INSERT INTO parts (mid, seq, text, state, attempts, queued_at, updated_at)"
-                " VALUES (?, ?, ?, 'queued', 0, ?, ?)",
-                part_rows,
+            row = conn.execute(
+                "SELECT body_hash, ids, response FROM idempotency WHERE key = ?",
+                (idempotency.key,),
+            ).fetchone()
+            if row is not None:
+                if row[0] != idempotency.body_hash:
+                    raise IdempotencyConflict(idempotency.key)
+                return EnqueueResult(tuple(json.loads(row[1])), row[2], replayed=True)
+            ids = self._insert_messages(tx, messages)
+            response = idempotency.render(tuple(ids))
+            conn.execute(
+                "INSERT INTO idempotency (key, body_hash, ids, response, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    idempotency.key,
+                    idempotency.body_hash,
+                    json.dumps(ids),
+                    response,
+                    messages[0].created_at if messages else 0.0,
+                ),
             )
-            response = None
-            if idempotency is not None:
-                response = idempotency.render(tuple(ids))
-                conn.execute(
-                    "INSERT INTO idempotency (key, body_hash, ids, response, created_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (
-                        idempotency.key,
-                        idempotency.body_hash,
-                        json.dumps(ids),
-                        response,
-                        messages[0].created_at if messages else 0.0,
-                    ),
-                )
             return EnqueueResult(tuple(ids), response)
 
         result = await self._write(body)

@@ -33,24 +33,54 @@ def unavailable(error: sqlite3.Error) -> StoreUnavailable:
     return StoreUnavailable(f"the database cannot be written: {error}")
 
 
+#: Runs the payloads of several requests of one group at once; one result per payload.
+Combiner = Callable[[sqlite3.Connection, list[Any]], list[Any]]
+
+
 class _Request:
-    __slots__ = ("function", "future", "loop")
+    __slots__ = ("combine", "function", "future", "loop", "payload")
 
     def __init__(
-        self, function: WriteFunction, future: asyncio.Future[Any], loop: asyncio.AbstractEventLoop
+        self,
+        function: WriteFunction | None,
+        future: asyncio.Future[Any],
+        loop: asyncio.AbstractEventLoop,
+        combine: Combiner | None = None,
+        payload: Any = None,
     ) -> None:
         self.function = function
         self.future = future
         self.loop = loop
+        self.combine = combine
+        self.payload = payload
+
+
+class _GroupAbort(Exception):
+    """A savepoint could not be rolled back: the whole group's transaction is lost."""
+
+    def __init__(self, error: sqlite3.Error) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class Writer:
     """Owns the write connection made by ``connect`` on its own thread."""
 
     def __init__(
-        self, connect: Callable[[], sqlite3.Connection], *, max_batch: int = 1000, name: str = ""
+        self,
+        connect: Callable[[], sqlite3.Connection],
+        *,
+        max_batch: int = 1000,
+        name: str = "",
+        before_commit: Callable[[sqlite3.Connection], None] | None = None,
+        on_abort: Callable[[], None] | None = None,
     ) -> None:
+        """``before_commit`` runs on the writer thread as the last step of each group's
+        transaction (for example to write counters the requests accumulated);
+        ``on_abort`` when a group's transaction is rolled back as a whole."""
         self._connect = connect
+        self._before_commit = before_commit
+        self._on_abort = on_abort
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._closing = False
@@ -79,6 +109,17 @@ class Writer:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._queue.put(_Request(function, future, loop))
+        return future
+
+    def submit_combined(self, combine: Combiner, payload: Any) -> asyncio.Future[Any]:
+        """Queue ``payload`` for ``combine``, which runs all such payloads of one group in a
+        single call (one executemany for many single-message requests). If that call
+        raises, each payload is run alone, so only the bad one fails."""
+        if self._closing:
+            raise StoreUnavailable("the store is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self._queue.put(_Request(None, future, loop, combine, payload))
         return future
 
     async def close(self) -> None:
@@ -124,28 +165,16 @@ class Writer:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
+            if self._on_abort is not None:
+                self._on_abort()
             return [unavailable(error) for _ in batch]
-        outcomes: list[Any] = []
-        for request in batch:
-            try:
-                conn.execute("SAVEPOINT request")
-                result = request.function(conn)
-                conn.execute("RELEASE request")
-            # A request's own failure (typed store error, bug, constraint) must not fail the
-            # other requests of its group: roll it back to its savepoint and report it alone.
-            except Exception as error:
-                self._failed += 1
-                try:
-                    conn.execute("ROLLBACK TO request")
-                    conn.execute("RELEASE request")
-                except sqlite3.Error as rollback_error:
-                    return self._abort(conn, batch, rollback_error)
-                if isinstance(error, sqlite3.Error):
-                    error = unavailable(error)
-                outcomes.append(error)
-            else:
-                outcomes.append(result)
         try:
+            outcomes = self._run_all(conn, batch)
+        except _GroupAbort as abort:
+            return self._abort(conn, batch, abort.error)
+        try:
+            if self._before_commit is not None:
+                self._before_commit(conn)
             conn.execute("COMMIT")
         except sqlite3.Error as error:
             return self._abort(conn, batch, error)
@@ -153,7 +182,64 @@ class Writer:
         self._requests += len(batch)
         return outcomes
 
+    def _run_all(self, conn: sqlite3.Connection, batch: list[_Request]) -> list[Any]:
+        outcomes: list[Any] = [None] * len(batch)
+        done = [False] * len(batch)
+        for index, request in enumerate(batch):
+            if done[index]:
+                continue
+            combine = request.combine
+            if combine is None:
+                assert request.function is not None
+                outcomes[index] = self._attempt(conn, request.function)
+                done[index] = True
+                continue
+            members = [
+                j for j in range(index, len(batch)) if not done[j] and batch[j].combine == combine
+            ]
+            payloads = [batch[j].payload for j in members]
+            together = self._attempt(conn, combine, payloads, count_failure=False)
+            if not isinstance(together, BaseException):
+                for j, outcome in zip(members, together, strict=True):
+                    outcomes[j] = outcome
+                    done[j] = True
+                continue
+            for j in members:
+                payload = batch[j].payload
+                outcome = self._attempt(conn, combine, [payload])
+                outcomes[j] = outcome if isinstance(outcome, BaseException) else outcome[0]
+                done[j] = True
+        return outcomes
+
+    def _attempt(
+        self,
+        conn: sqlite3.Connection,
+        function: Callable[..., Any],
+        *args: Any,
+        count_failure: bool = True,
+    ) -> Any:
+        """Run ``function(conn, *args)`` in a savepoint: its result, or its exception
+        (rolled back)."""
+        try:
+            conn.execute("SAVEPOINT request")
+            result = function(conn, *args)
+            conn.execute("RELEASE request")
+        # A request's own failure (typed store error, bug, constraint) must not fail the
+        # other requests of its group: roll it back to its savepoint and report it alone.
+        except Exception as error:
+            if count_failure:
+                self._failed += 1
+            try:
+                conn.execute("ROLLBACK TO request")
+                conn.execute("RELEASE request")
+            except sqlite3.Error as rollback_error:
+                raise _GroupAbort(rollback_error) from error
+            return unavailable(error) if isinstance(error, sqlite3.Error) else error
+        return result
+
     def _abort(self, conn: sqlite3.Connection, batch: list[_Request], error: sqlite3.Error) -> list:
+        if self._on_abort is not None:
+            self._on_abort()
         if conn.in_transaction:
             # An error may already have ended the transaction; the group fails either way.
             with contextlib.suppress(sqlite3.Error):
