@@ -16,7 +16,8 @@ COMMON_COMMANDS = (
     "S7", "S10",
     "+CBC", "+CCLK", "+CEER", "+CFUN", "+CGATT", "+CGMI", "+CGMM", "+CGMR", "+CGREG",
     "+CGSN", "+CHUP", "+CIMI", "+CLAC", "+CLIP", "+CMEE", "+CMGD", "+CMGF", "+CMGL",
-    "+CMGR", "+CMGS", "+CMMS", "+CNMA", "+CNMI", "+CNUM", "+COPS", "+CPAS", "+CPIN",
+    "+CMGR", "+CMGS", "+CMGW", "+CMMS", "+CMSS", "+CNMA", "+CNMI", "+CNUM", "+COPS",
+    "+CPAS", "+CPIN",
     "+CPMS", "+CRC", "+CREG", "+CSCA", "+CSCS", "+CSDH", "+CSMP", "+CSMS", "+CSQ",
     "+CUSD", "+CVHU", "+GCAP", "+GMI", "+GMM", "+GMR", "+GSN",
 )  # fmt: skip
