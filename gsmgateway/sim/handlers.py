@@ -93,6 +93,7 @@ def handler_table(m: ModemMachine) -> dict[str, Handler]:
         "^SYSINFO": cmd_sysinfo,
         "^HWVER": _info(lambda m: '^HWVER:"CD6ATCPU"'),
         "^CARDMODE": _info(lambda m: "^CARDMODE: 1"),
+        "^PORTSEL": cmd_accept,
         "+CIURC": cmd_accept,
         "+CSCLK": cmd_accept,
         "+QINDCFG": cmd_accept,

@@ -106,7 +106,9 @@ HUAWEI = Profile(
     default_cnmi=(0, 0, 0, 0, 0),
     access_technology=2,
     reset_replugs=True,
-    vendor_commands=("^CURC", "^SYSINFO", "^HWVER", "^CARDMODE"),
+    # ^PORTSEL picks the port that carries URCs (Huawei AT reference); gammu's Huawei
+    # support sends AT^PORTSEL=1 after connecting and gives up if it fails.
+    vendor_commands=("^CURC", "^SYSINFO", "^HWVER", "^CARDMODE", "^PORTSEL"),
 )
 
 SIM800 = Profile(
