@@ -9,14 +9,19 @@ from gsmmodem.modem import GsmModem
 from tests.sim.third_party import in_thread, run_gammu
 
 
-async def test_gammu_identify(start_network, tmp_path):
-    net = await start_network(1, profile="sim800")
-    status, out = await run_gammu(tmp_path, net.ports[0], "identify")
-    identity = net.modems[0].identity
-    assert status == 0, out
-    assert "SIMCOM_Ltd" in out
-    assert f"IMEI                 : {identity.imei}" in out
-    assert f"SIM IMSI             : {identity.imsi}" in out
+async def test_gammu_identifies_every_profile(start_network, tmp_path):
+    import asyncio
+
+    net = await start_network(4, profile="mixed")  # generic, huawei, sim800, quectel
+    runs = await asyncio.gather(*(run_gammu(tmp_path, port, "identify") for port in net.ports))
+    for modem, (status, out) in zip(net.modems, runs, strict=True):
+        assert status == 0, out
+        assert f"Manufacturer         : {modem.profile.manufacturer}" in out.replace(
+            "Huawei", "huawei"
+        )
+        assert modem.profile.model in out
+        assert f"IMEI                 : {modem.identity.imei}" in out
+        assert f"SIM IMSI             : {modem.identity.imsi}" in out
 
 
 def connect_and_identify(port):
