@@ -7,6 +7,7 @@ the configured number of segments is checked where it is encoded.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 import phonenumbers
 
 from gsmgateway.api.errors import ApiError, invalid, unsendable
+from gsmgateway.api.phone import is_valid_national, is_valid_number, split_international
 
 PRIORITIES = ("high", "normal", "low")
 ENCODINGS = ("auto", "gsm7", "ucs2")
@@ -24,6 +26,7 @@ MAX_TEXT_CHARS = 10_000
 MAX_VALIDITY_MINUTES = 63 * 7 * 24 * 60
 SHORT_CODE_DIGITS = range(3, 9)
 IMEI = re.compile(r"[0-9]{14,16}")
+NUMBER_CACHE_SIZE = 16384
 
 MESSAGE_FIELDS = frozenset(
     {
@@ -70,26 +73,32 @@ def normalise_number(raw: str, policy: NumberPolicy, field: str = "to") -> str:
     text = raw.strip()
     if not text:
         raise invalid("phone number is empty", field)
+    number, problem = _normalised(text, policy.default_region, policy.allow_short_codes)
+    if number is None:
+        raise unsendable("invalid_number", f"{raw!r} {problem}", field)
+    return number
+
+
+@functools.lru_cache(maxsize=NUMBER_CACHE_SIZE)
+def _normalised(text: str, region: str | None, allow_short_codes: bool) -> tuple[str | None, str]:
+    """(E.164 or short code, "") or (None, what is wrong); cached: recipients recur, and
+    phonenumbers' parsing is the dearest step of a request."""
     digits = text.replace(" ", "")
-    if policy.allow_short_codes and digits.isdigit() and len(digits) in SHORT_CODE_DIGITS:
-        return digits
-    region = policy.default_region
+    if allow_short_codes and digits.isdigit() and len(digits) in SHORT_CODE_DIGITS:
+        return digits, ""
     if not text.startswith("+") and not text.startswith("00") and region is None:
-        raise unsendable(
-            "invalid_number",
-            f"{raw!r} is not in international form (+...) and no default_region is configured",
-            field,
-        )
+        return None, "is not in international form (+...) and no default_region is configured"
+    quick = split_international(text)
+    if quick is not None:
+        return (text, "") if is_valid_national(*quick) else (None, "is not a valid phone number")
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
-        raise unsendable(
-            "invalid_number", f"{raw!r} is not a phone number: {error}", field
-        ) from None
-    if not phonenumbers.is_valid_number(number):
+        return None, f"is not a phone number: {error}"
+    if not is_valid_number(number):
         hint = " (short codes are not allowed by the config)" if digits.isdigit() else ""
-        raise unsendable("invalid_number", f"{raw!r} is not a valid phone number{hint}", field)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return None, f"is not a valid phone number{hint}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
 def parse_message(
