@@ -24,7 +24,7 @@ from gsmgateway.api.validation import (
     parse_message,
     parse_options,
 )
-from gsmgateway.pool.routing import route_for
+from gsmgateway.pool.routing import DEFAULT_GROUP, route_for
 from gsmgateway.sms.errors import EncodeError, TooManySegments
 from gsmgateway.sms.plan import EncodingRequest, TextPlan, plan_text
 from gsmgateway.store.interface import NewMessage, Priority
@@ -33,6 +33,7 @@ TEMPLATE_FIELDS = (MESSAGE_FIELDS - {"to"}) | {"recipients"}
 RECIPIENT_FIELDS = frozenset({"to", "vars"})
 
 BatchItem = MessageRequest | ApiError
+_PRIORITIES = {priority.value: priority for priority in Priority}
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ def new_message(planned: PlannedMessage, settings: ApiSettings, now: float) -> N
         encoding=plan.encoding,
         locking=plan.locking,
         single=plan.single,
-        priority=Priority(request.priority),
-        route=route_for(request.to, settings.routes, modem=request.modem),
+        priority=_PRIORITIES[request.priority],
+        route=route_for(request.to, settings.routes, modem=request.modem)
+        if settings.routes or request.modem
+        else DEFAULT_GROUP,
         send_at=send_at,
         expires_at=expires_at,
         validity_minutes=validity,

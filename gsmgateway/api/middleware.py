@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -51,6 +52,8 @@ def _from_http(error: web.HTTPException, max_body: int) -> ApiError:
 def api_middleware(keys: ApiKeys, metrics: ApiMetrics, max_body: int) -> Callable[..., object]:
     """The middleware for an app that accepts ``keys`` and counts into ``metrics``."""
 
+    counters: dict[tuple[str, int], Any] = {}  # labelled children, looked up once each
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
@@ -77,7 +80,12 @@ def api_middleware(keys: ApiKeys, metrics: ApiMetrics, max_body: int) -> Callabl
             )
         resource = request.match_info.route.resource
         route = resource.canonical if resource is not None else "unmatched"
-        metrics.requests.labels(route, str(response.status)).inc()
+        counter = counters.get((route, response.status))
+        if counter is None:
+            counter = counters[route, response.status] = metrics.requests.labels(
+                route, str(response.status)
+            )
+        counter.inc()
         return response
 
     return middleware
