@@ -371,8 +371,11 @@ def create_app(
     app.router.add_get("/v1/messages", api.list_messages, allow_head=False)
     app.router.add_post("/v1/messages/batch", api.post_batch)
     app.router.add_post("/v1/messages/preview", api.preview)
-    app.router.add_get("/v1/messages/{id}", api.get_message, allow_head=False)
-    app.router.add_delete("/v1/messages/{id}", api.cancel)
+    # Only well-formed ids match, so that /v1/messages/batch and /preview are never
+    # taken for a message (and a 405 lists the right methods in Allow).
+    message = f"/v1/messages/{{id:{MESSAGE_ID.pattern}}}"
+    app.router.add_get(message, api.get_message, allow_head=False)
+    app.router.add_delete(message, api.cancel)
     app.router.add_get("/v1/inbox", api.list_inbox, allow_head=False)
     app.router.add_get("/v1/modems", api.list_modems, allow_head=False)
     app.router.add_get("/healthz", api.health, allow_head=False)

@@ -20,7 +20,11 @@ MESSAGE_BODY: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["to", "text"],
     "properties": {
-        "to": {"type": "string", "description": "E.164 (+...), national with default_region"},
+        "to": {
+            "type": "string",
+            "description": "E.164 (+...), national with default_region",
+            "examples": ["+447911123456"],
+        },
         "text": {"type": "string", "minLength": 1},
         "priority": {"enum": ["high", "normal", "low"], "default": "normal"},
         "send_at": {"type": "string", "format": "date-time"},
@@ -243,30 +247,54 @@ def _errors(*statuses: int) -> dict[str, Any]:
 
 
 _AUTH = [{"bearer": []}]
+# Batch items are validated one by one: a bad item is reported in its result (202),
+# not by rejecting the request, so the document accepts any item and says which succeed.
+_ANY_MESSAGE = {
+    "description": "a MessageBody; an item that is not one gets an error in its result",
+    "anyOf": [MESSAGE_BODY, {}],
+}
+_ANY_RECIPIENT = {
+    "description": "{'to', 'vars'?: {name: string}}; a bad one gets an error in its result",
+    "anyOf": [
+        {
+            "type": "object",
+            "required": ["to"],
+            "additionalProperties": False,
+            "properties": {
+                "to": _STRING,
+                "vars": {"type": "object", "additionalProperties": _STRING},
+            },
+        },
+        {},
+    ],
+}
 _BATCH = {
     "oneOf": [
         {
             "type": "object",
             "required": ["messages"],
-            "properties": {"messages": {"type": "array", "maxItems": 1000, "items": MESSAGE_BODY}},
+            "additionalProperties": False,
+            "properties": {
+                "messages": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1000,
+                    "items": _ANY_MESSAGE,
+                }
+            },
         },
         {
             "type": "object",
             "required": ["text", "recipients"],
+            "additionalProperties": False,
             "properties": {
                 **{k: v for k, v in MESSAGE_BODY["properties"].items() if k != "to"},
+                "text": {"type": "string", "minLength": 1, "description": "{name} placeholders"},
                 "recipients": {
                     "type": "array",
+                    "minItems": 1,
                     "maxItems": 1000,
-                    "items": {
-                        "type": "object",
-                        "required": ["to"],
-                        "additionalProperties": False,
-                        "properties": {
-                            "to": _STRING,
-                            "vars": {"type": "object", "additionalProperties": _STRING},
-                        },
-                    },
+                    "items": _ANY_RECIPIENT,
                 },
             },
         },
@@ -277,7 +305,12 @@ _BATCH = {
 def build_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document."""
     write_errors = _errors(400, 401, 409, 413, 422, 429, 503)
-    message_id = {"name": "id", "in": "path", "required": True, "schema": _STRING}
+    message_id = {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^m_[0-9A-HJKMNP-TV-Z]{26}$"},
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "gsmgateway", "version": __version__},
@@ -301,7 +334,22 @@ def build_document() -> dict[str, Any]:
                         "required": True,
                         "content": {"application/json": {"schema": MESSAGE_BODY}},
                     },
-                    "responses": {"202": _json(ACCEPTED, "durably queued"), **write_errors},
+                    "responses": {
+                        "202": {
+                            **_json(ACCEPTED, "durably queued"),
+                            "links": {
+                                "status": {
+                                    "operationId": "getMessage",
+                                    "parameters": {"id": "$response.body#/id"},
+                                },
+                                "cancel": {
+                                    "operationId": "cancelMessage",
+                                    "parameters": {"id": "$response.body#/id"},
+                                },
+                            },
+                        },
+                        **write_errors,
+                    },
                 },
                 "get": {
                     "summary": "List messages, newest first",
@@ -379,12 +427,14 @@ def build_document() -> dict[str, Any]:
             },
             "/v1/messages/{id}": {
                 "get": {
+                    "operationId": "getMessage",
                     "summary": "One message with its parts and history",
                     "security": _AUTH,
                     "parameters": [message_id],
                     "responses": {"200": _json(MESSAGE, "the message"), **_errors(401, 404, 503)},
                 },
                 "delete": {
+                    "operationId": "cancelMessage",
                     "summary": "Cancel a message no part of which was submitted",
                     "security": _AUTH,
                     "parameters": [message_id],

@@ -28,6 +28,18 @@ SHORT_CODE_DIGITS = range(3, 9)
 IMEI = re.compile(r"[0-9]{14,16}")
 NUMBER_CACHE_SIZE = 16384
 
+OPTION_FIELDS = frozenset(
+    {
+        "priority",
+        "send_at",
+        "status_report",
+        "flash",
+        "validity_minutes",
+        "encoding",
+        "smart_encoding",
+        "modem",
+    }
+)
 MESSAGE_FIELDS = frozenset(
     {
         "to",
@@ -138,7 +150,12 @@ def parse_options(body: dict[str, Any], field: Callable[[str], str]) -> dict[str
     """The optional fields of a message body (all but ``to`` and ``text``), validated.
 
     Returns keyword arguments of ``MessageRequest``; ``field`` names a field for errors.
+    A field given as ``null`` is an error (leave it out to get the default), as the
+    OpenAPI document says.
     """
+    for name, value in body.items():
+        if value is None and name in OPTION_FIELDS:
+            raise invalid(f"'{name}' must not be null; leave it out for the default", field(name))
     return {
         "priority": _choice(body, "priority", PRIORITIES, "normal", field),
         "send_at": _send_at(body.get("send_at"), field("send_at")),

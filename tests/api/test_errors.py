@@ -96,6 +96,7 @@ async def test_malformed_bodies_are_400(client, data, content_type, code):
         ({"to": UK, "text": ""}, 400, "text"),
         ({"to": UK, "text": "hi", "colour": "red"}, 400, "colour"),
         ({"to": UK, "text": "hi", "modem": "modem0"}, 400, "modem"),
+        ({"to": UK, "text": "hi", "priority": None}, 400, "priority"),
         ({"to": "+447700900123", "text": "hi"}, 422, "to"),
         ({"to": "61010", "text": "hi"}, 422, "to"),
         ({"to": UK, "text": "x" * 1601}, 422, "text"),
