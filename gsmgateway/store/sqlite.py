@@ -79,6 +79,8 @@ T = TypeVar("T")
 
 _FINISHING = TERMINAL_STATES | {PartState.UNKNOWN}
 _CLAIM_PAGE = 16
+_PROMOTE_LIMIT = 256
+_EXPIRE_BATCH = 256
 _QUEUED = PartState.QUEUED.value
 _CLAIMED = PartState.CLAIMED.value
 
@@ -712,8 +714,11 @@ class SqliteStore:
         conn = tx.conn
         for route in routes:
             conn.execute(
-                "UPDATE messages SET queue_state = 1"
-                " WHERE queue_state = 0 AND route = ? AND eligible_at <= ?",
+                # Bounded, so that a schedule of many messages due at the same moment costs
+                # several claims a little each rather than one claim a lot.
+                "UPDATE messages SET queue_state = 1 WHERE mid IN (SELECT mid FROM messages"
+                " WHERE queue_state = 0 AND route = ? AND eligible_at <= ?"
+                f" ORDER BY eligible_at LIMIT {_PROMOTE_LIMIT})",
                 (route, now),
             )
         columns = "mid, priority, eligible_at, expires_at, avoid_modem, avoid_until, queued_parts"
@@ -1117,7 +1122,7 @@ class SqliteStore:
                 row[0]
                 for row in tx.conn.execute(
                     "SELECT mid FROM messages WHERE queued_parts > 0 AND expires_at IS NOT NULL"
-                    " AND expires_at <= ?",
+                    f" AND expires_at <= ? LIMIT {_EXPIRE_BATCH}",
                     (now,),
                 ).fetchall()
             ]
@@ -1125,7 +1130,13 @@ class SqliteStore:
                 tx.expire_message(mid, now)
             return len(mids)
 
-        return await self._write(body)
+        # In bounded transactions, so that sends queued behind are not held up.
+        total = 0
+        while True:
+            count = await self._write(body)
+            total += count
+            if count < _EXPIRE_BATCH:
+                return total
 
     async def next_eligible_at(self, routes: Sequence[str], *, now: float) -> float | None:
         """See ``Store.next_eligible_at``."""
