@@ -467,7 +467,11 @@ def parse_storage(response: Answer) -> tuple[StorageUsage, ...]:
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """``+CMGS: <mr>[,<ackpdu>]``: the message reference the status report will carry."""
+    """``+CMGS: <mr>[,<ackpdu>]``: the message reference the status report will carry.
+
+    ``ack_pdu`` is the RP-ACK PDU some networks return when AT+CSMS=1 (in text mode the
+    same place holds <scts>).
+    """
 
     mr: int
     ack_pdu: str | None
