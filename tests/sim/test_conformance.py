@@ -4,9 +4,14 @@ Debian's gammu runs as a subprocess against the pty; python-gsmmodem-new (thread
 blocking) runs in a thread while the simulator's loop serves it.
 """
 
+import pytest
 from gsmmodem.modem import GsmModem
 
+from gsmgateway.sim import Timing
 from tests.sim.third_party import in_thread, run_gammu
+
+# An exception in one of python-gsmmodem's own threads fails the test that caused it.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 
 
 async def test_gammu_identifies_every_profile(start_network, tmp_path):
@@ -108,7 +113,9 @@ def send_two(port, to):
 
 
 async def test_python_gsmmodem_sends_with_and_without_waiting_for_the_report(start_network):
-    net = await start_network(2)
+    # Reports 0.5 s after each submission: python-gsmmodem handles the first one in full
+    # before the second message goes; the second's report comes after the port closed.
+    net = await start_network(2, timing=Timing(status_report_delay=0.5))
     to = net.modems[1].identity.number
     ref_report, status_report, ref_plain, status_plain = await in_thread(send_two, net.ports[0], to)
     assert (ref_report, ref_plain) == (1, 2)
@@ -125,10 +132,12 @@ def receive_one(port, network_loop, inject):
     import threading
 
     got = []
+    handlers = []
     arrived = threading.Event()
 
     def on_sms(sms):
         got.append((sms.number, sms.text))
+        handlers.append(threading.current_thread())
         arrived.set()
 
     modem = GsmModem(port, 115200, smsReceivedCallbackFunc=on_sms)
@@ -137,6 +146,9 @@ def receive_one(port, network_loop, inject):
         network_loop.call_soon_threadsafe(inject)
         if not arrived.wait(20):
             raise TimeoutError("no SMS reached python-gsmmodem's callback")
+        # python-gsmmodem deletes the message (AT+CMGD) in the callback's thread after
+        # the callback returns: let it finish before the port closes.
+        handlers[0].join(20)
         return got
     finally:
         modem.close()
@@ -153,3 +165,4 @@ async def test_python_gsmmodem_receives_an_injected_sms(start_network):
 
     got = await in_thread(receive_one, net.ports[0], asyncio.get_running_loop(), inject)
     assert got == [("+447911123456", text)]
+    assert net.modems[0].machine.store.used("MT") == 0  # read from ME, then deleted
