@@ -234,3 +234,20 @@ async def test_write_to_storage_full_and_send_from_storage(start_network, open_c
     assert entry["to"] == net.modems[1].identity.number and entry["text"] == "stored first"
     assert "+CMGL: 1,3," in await client.command("AT+CMGL=4")  # now STO SENT
     assert await client.command("AT+CMSS=9") == "\r\n+CMS ERROR: 321\r\n"
+
+
+async def test_text_mode_routed_message_and_report(start_network, open_client):
+    net = await start_network(2)
+    sender = await ready(open_client, net.ports[0], "AT+CMGF=1", "AT+CSMP=49,167,0,0")
+    sender.send("AT+CNMI=2,2,0,1,0\r")
+    await sender.expect(rb"OK\r\n")
+    receiver = await ready(open_client, net.ports[1], "AT+CMGF=1", "AT+CNMI=2,2,0,0,0")
+    assert await sender.command(f'AT+CMGS="{net.modems[1].identity.number}"') == "\r\n> "
+    await sender.command(b"routed in text mode\x1a")
+    number = net.modems[0].identity.number
+    routed = await receiver.expect(rb'\+CMT: "([^"]+)",,"([^"]+)"\r\n([^\r]*)\r\n')
+    assert routed.group(1).decode() == number
+    assert routed.group(3) == b"routed in text mode"
+    # TP-SRR from AT+CSMP <fo>=49: the report comes back as a text-mode +CDS
+    report = await sender.expect(rb'\+CDS: 6,1,"([^"]+)",145,"[^"]+","[^"]+",0\r\n')
+    assert report.group(1).decode() == net.modems[1].identity.number
