@@ -77,12 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check-config", help="validate a config file")
     check.add_argument("path")
-    check.set_defaults(run=_not_built("check-config"))
+    check.set_defaults(run=_check_config)
 
     from gsmgateway import pdu_cli
 
     pdu_cli.add_parser(commands)
     return parser
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    from gsmgateway.config import ConfigError, load_config
+
+    try:
+        load_config(args.path)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    print(f"{args.path}: ok")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

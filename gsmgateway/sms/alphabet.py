@@ -46,7 +46,21 @@ def _locking_table(language: str | None) -> tuple[str | None, ...]:
     try:
         return national.LOCKING_SHIFT_TABLES[language]
     except KeyError:
+        if language in national.LANGUAGE_IDS:
+            # TS 23.038 A.3.2: Spanish has a single shift table only.
+            raise EncodeError(
+                f"language {language!r} has no national locking shift table, only a single "
+                "shift table"
+            ) from None
         raise EncodeError(f"no national locking shift table for language {language!r}") from None
+
+
+def _decode_only_codes(language: str | None) -> frozenset[int]:
+    if language is None:
+        return frozenset()
+    from gsmgateway.sms import national
+
+    return national.LOCKING_DECODE_ONLY.get(language, frozenset())
 
 
 def _single_shift_table(language: str | None) -> dict[int, str]:
@@ -73,16 +87,24 @@ class Gsm7Alphabet:
     def __post_init__(self) -> None:
         basic = _locking_table(self.locking)
         shifted = _single_shift_table(self.single)
+        decode_only = _decode_only_codes(self.locking)
         to_septets: dict[str, tuple[int, ...]] = {}
-        for code, char in shifted.items():
-            to_septets[char] = (ESC, code)
-        # A character in both tables is sent from the locking table: one septet.
+        # A character in both tables is sent from the locking table: one septet. A
+        # character a table lists twice (TS 23.038 A.2.4-A.2.13 list '*' and '¡' twice)
+        # is sent with its lower code.
         for code, char in enumerate(basic):
-            if char is not None:
-                to_septets[char] = (code,)
+            if char is not None and code not in decode_only:
+                to_septets.setdefault(char, (code,))
+        for code, char in sorted(shifted.items()):
+            to_septets.setdefault(char, (ESC, code))
         object.__setattr__(self, "_to_septets", to_septets)
         object.__setattr__(self, "_basic", basic)
         object.__setattr__(self, "_shifted", shifted)
+
+    @property
+    def characters(self) -> frozenset[str]:
+        """Every character this alphabet can encode."""
+        return frozenset(self._to_septets)
 
     def septets_of(self, char: str) -> tuple[int, ...] | None:
         """The septets for one character, or None when this alphabet lacks it."""
