@@ -59,17 +59,28 @@ async def test_python_gsmmodem_connects(start_network):
     }
 
 
-async def test_gammu_sends_a_text_in_pdu_mode(start_network, tmp_path):
-    net = await start_network(2, profile="sim800")
+async def test_gammu_sends_texts_in_pdu_mode(start_network, tmp_path):
+    import asyncio
+
+    net = await start_network(3, profile="sim800")
     to = net.modems[1].identity.number
-    status, out = await run_gammu(
-        tmp_path, net.ports[0], "sendsms", "TEXT", to, "-text", "Hi gammu"
-    )
-    assert status == 0, out
-    assert "OK, message reference=1" in out
-    (entry,) = await net.log.wait_for(count=1)
-    assert (entry["text"], entry["to"], entry["concat"]) == ("Hi gammu", to, None)
-    assert entry["delivered_to"] == "modem1"
+    (plain_status, plain_out), (ucs2_status, ucs2_out) = await asyncio.gather(
+        run_gammu(tmp_path, net.ports[0], "sendsms", "TEXT", to, "-report", "-text", "Hi gammu"),
+        run_gammu(
+            tmp_path, net.ports[2], "sendsms", "TEXT", "+447911123456", "-unicode", "-text",
+            "Grüße €",
+        ),
+    )  # fmt: skip
+    assert plain_status == 0, plain_out
+    assert ucs2_status == 0, ucs2_out
+    assert "OK, message reference=1" in plain_out
+    entries = await net.log.wait_for(count=2)
+    plain = next(e for e in entries if e["modem"]["index"] == 0)
+    ucs2 = next(e for e in entries if e["modem"]["index"] == 2)
+    assert (plain["text"], plain["to"], plain["concat"]) == ("Hi gammu", to, None)
+    assert plain["encoding"] == "gsm7" and plain["status_report"] is True
+    assert plain["delivered_to"] == "modem1"
+    assert (ucs2["text"], ucs2["encoding"], ucs2["delivered_to"]) == ("Grüße €", "ucs2", "sink")
 
 
 async def test_gammu_sends_a_long_concatenated_text(start_network, tmp_path):
