@@ -103,11 +103,14 @@ async def test_gammu_reads_injected_messages(start_network, tmp_path):
     net = await start_network(1)
     net.inject_sms(0, text="First inbound message", sender="+447911123456")
     net.inject_sms(0, text="Zweite Nachricht: Grüße", sender="+447911654321")
+    net.inject_sms(0, text="Long inbound " * 20, sender="MyBank", ref=9)
     status, out = await run_gammu(tmp_path, net.ports[0], "getallsms")
     assert status == 0, out
     assert "First inbound message" in out and "Zweite Nachricht: Grüße" in out
-    assert '"+447911123456"' in out and '"+447911654321"' in out
-    assert "2 SMS parts in 2 SMS sequences" in out
+    assert '"+447911123456"' in out and '"+447911654321"' in out and '"MyBank"' in out
+    for part in (1, 2):
+        assert f"Concatenated (linked) message, ID (8 bit) 9, part {part} of 2" in out
+    assert "4 SMS parts in 4 SMS sequences" in out
 
 
 def send_two(port, to):
