@@ -7,20 +7,29 @@ part keeps ids of several processes on one database apart.
 
 from __future__ import annotations
 
-import secrets
+import os
+import random as _random
 from collections.abc import Callable
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Two characters per 10 bits: 13 lookups make the 26 characters of 130 bits.
+_PAIRS = tuple(a + b for a in _CROCKFORD for b in _CROCKFORD)
 _RANDOM_BITS = 80
 _RANDOM_MAX = (1 << _RANDOM_BITS) - 1
+
+
+def _default_randbits() -> Callable[[int], int]:
+    # Ids are opaque, not secrets (the API key guards access), so a PRNG seeded from the
+    # OS is enough; it keeps id generation off a system call per message.
+    return _random.Random(os.urandom(32)).getrandbits
 
 
 class IdGenerator:
     """Makes ``prefix`` + 26 Crockford base32 characters that sort by creation time."""
 
-    def __init__(self, prefix: str, randbits: Callable[[int], int] = secrets.randbits) -> None:
+    def __init__(self, prefix: str, randbits: Callable[[int], int] | None = None) -> None:
         self._prefix = prefix
-        self._randbits = randbits
+        self._randbits = randbits or _default_randbits()
         self._last_ms = -1
         self._last_random = 0
 
@@ -37,5 +46,7 @@ class IdGenerator:
             random = self._randbits(_RANDOM_BITS - 1)
         self._last_ms, self._last_random = ms, random
         value = (ms << _RANDOM_BITS) | random
-        chars = [_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5)]
-        return self._prefix + "".join(chars)
+        pairs = _PAIRS
+        return self._prefix + "".join(
+            [pairs[(value >> shift) & 1023] for shift in range(120, -1, -10)]
+        )

@@ -150,3 +150,13 @@ async def test_a_closed_store_is_unavailable(make_store):
     await store.close()
     with pytest.raises(StoreUnavailable):
         await store.enqueue([new_message()])
+
+
+async def test_many_messages_due_or_expiring_at_once(store):
+    await store.enqueue([new_message(f"s{i}", send_at=T0 + 10) for i in range(300)])
+    await store.enqueue([new_message(f"e{i}", expires_at=T0 + 5) for i in range(300)])
+    assert await store.expire_due(now=T0 + 5) == 300
+    claimed = set()
+    while (c := await store.claim("imei1", ["default"], now=T0 + 10, lease_seconds=60)) is not None:
+        claimed.add(c.message_id)
+    assert len(claimed) == 300
