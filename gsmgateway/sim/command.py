@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
-import shutil
 import signal
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from gsmgateway.sim.control import start_control
 from gsmgateway.sim.errors import UnknownProfile
 from gsmgateway.sim.identity import MAX_MODEMS
 from gsmgateway.sim.machine import Timing
-from gsmgateway.sim.network import SimNetwork, default_directory
+from gsmgateway.sim.network import SimNetwork
 from gsmgateway.sim.profiles import profile_named
 
 
@@ -66,8 +63,6 @@ async def serve(
     """Run the simulator until SIGINT/SIGTERM; cleans up its ptys, links and temp dir."""
     check_arguments(count, profile, latency)
     address = parse_control(control) if control else None
-    made_directory = directory is None
-    where = default_directory() if directory is None else Path(directory)
     timing = Timing.realistic(latency) if latency is not None else Timing()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -75,9 +70,9 @@ async def serve(
         loop.add_signal_handler(signum, stop.set)
     try:
         async with SimNetwork.start(
-            count, where, profile=profile, timing=timing, log_path=log_path
+            count, directory, profile=profile, timing=timing, log_path=log_path
         ) as network:
-            print(f"gsmgateway sim: {count} modems in {where}", file=out, flush=True)
+            print(f"gsmgateway sim: {count} modems in {network.directory}", file=out, flush=True)
             for modem in network.modems:
                 identity = modem.identity
                 print(
@@ -102,7 +97,4 @@ async def serve(
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-        if made_directory:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(where)
     return 0

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from gsmgateway.sim import charsets
 from gsmgateway.sim.commandline import Command, Form, SyntaxFault, int_arg, split_args
 from gsmgateway.sim.model import Replug, Reply, Settings, SimState, StartTimer
+from gsmgateway.sim.relay import replace_destination
 from gsmgateway.sim.replies import FINAL_ERROR, Final, cme, cms
 from gsmgateway.sim.states import BootingState, PromptState
-from gsmgateway.sim.storage import MEMORIES, MessageStatus
+from gsmgateway.sim.storage import MEMORIES, MessageKind, MessageStatus
 
 if TYPE_CHECKING:
     from gsmgateway.sim.machine import ModemMachine
@@ -68,6 +69,8 @@ def handler_table(m: ModemMachine) -> dict[str, Handler]:
         "+CMGR": cmd_cmgr,
         "+CMGD": cmd_cmgd,
         "+CMGS": cmd_cmgs,
+        "+CMGW": cmd_cmgw,
+        "+CMSS": cmd_cmss,
         "+CMMS": cmd_cmms,
         "+CUSD": cmd_cusd,
         "+CLAC": cmd_clac,
@@ -90,6 +93,7 @@ def handler_table(m: ModemMachine) -> dict[str, Handler]:
         "^SYSINFO": cmd_sysinfo,
         "^HWVER": _info(lambda m: '^HWVER:"CD6ATCPU"'),
         "^CARDMODE": _info(lambda m: "^CARDMODE: 1"),
+        "^PORTSEL": cmd_accept,
         "+CIURC": cmd_accept,
         "+CSCLK": cmd_accept,
         "+QINDCFG": cmd_accept,
@@ -615,14 +619,81 @@ def cmd_cmgs(m: ModemMachine, command: Command, now: float) -> Reply:
         return Reply(prompt=PromptState(tpdu_length=length))
     if not values or not values[0]:
         return Reply(final=cms(305))
-    try:
-        destination = charsets.decode_te(values[0], m.settings.cscs)
-    except ValueError:
+    destination = _text_destination(m, values)
+    if destination is None:
         return Reply(final=cms(305))
+    return Reply(prompt=PromptState(tpdu_length=None, destination=destination))
+
+
+def cmd_cmgw(m: ModemMachine, command: Command, now: float) -> Reply:
+    """AT+CMGW (TS 27.005 3.5.3): write a message to <mem2>; +CMS ERROR: 322 when full."""
+    error = sms_sim_error(m)
+    if error:
+        return Reply(final=error)
+    if command.form is Form.TEST:
+        return Reply()
+    values = split_args(command.args)
+    if m.settings.cmgf == 0:
+        length = int_arg(values, 0)
+        stat = int_arg(values, 1, 2)
+        if length is None or not 7 <= length <= 164 or stat not in (0, 1, 2, 3):
+            return Reply(final=cms(304))
+        return Reply(prompt=PromptState(tpdu_length=length, command="+CMGW", stat=stat))
+    if not values or not values[0]:
+        return Reply(final=cms(305))
+    destination = _text_destination(m, values)
+    stat_name = (values[2] or "STO UNSENT").upper() if len(values) > 2 else "STO UNSENT"
+    found = [s for s in MessageStatus if s.text == stat_name]
+    if destination is None or not found:
+        return Reply(final=cms(305))
+    prompt = PromptState(
+        tpdu_length=None, destination=destination, command="+CMGW", stat=found[0].value
+    )
+    return Reply(prompt=prompt)
+
+
+def cmd_cmss(m: ModemMachine, command: Command, now: float) -> Reply:
+    """AT+CMSS (TS 27.005 3.5.2): send a message from <mem2>, maybe to another <da>."""
+    error = sms_sim_error(m)
+    if error:
+        return Reply(final=error)
+    if command.form is Form.TEST:
+        return Reply()
+    values = split_args(command.args)
+    index = int_arg(values, 0)
+    if index is None:
+        return Reply(final=cms(302))
+    mem = m.settings.cpms[1]
+    message = m.store.get(mem, index)
+    if message is None:
+        return Reply(final=cms(321))
+    if message.kind is not MessageKind.SUBMIT:
+        return Reply(final=cms(302))
+    pdu = bytes.fromhex(message.pdu)
+    if len(values) > 1 and values[1]:
+        destination = _text_destination(m, values[1:])
+        if destination is None:
+            return Reply(final=cms(304 if m.settings.cmgf == 0 else 305))
+        pdu = replace_destination(pdu, destination)
+    if m.cfun != 1 or m.registration not in (1, 5):
+        return Reply(final=cms(331))
+    tpdu_length = len(pdu) - 1 - pdu[0]
+    m.start_submission(pdu.hex().upper(), tpdu_length, "+CMSS", (mem, index))
+    return Reply(deferred=True)
+
+
+def _text_destination(m: ModemMachine, values: list[str | None]) -> str | None:
+    """<da>[,<toda>] in the TE character set, as E.164 with + when <toda> is 145."""
+    try:
+        destination = charsets.decode_te(values[0] or "", m.settings.cscs)
+    except ValueError:
+        return None
     toda = int_arg(values, 1, 145 if destination.startswith("+") else 129)
     if toda == 145 and not destination.startswith("+"):
         destination = "+" + destination
-    return Reply(prompt=PromptState(tpdu_length=None, destination=destination))
+    if not destination.lstrip("+").isdigit():
+        return None
+    return destination
 
 
 def cmd_cmms(m: ModemMachine, command: Command, now: float) -> Reply:

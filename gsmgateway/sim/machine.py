@@ -71,7 +71,9 @@ from gsmgateway.sms.errors import PduDecodeError, SmsError
 
 MAX_URC_BUFFER = 64  # the TA's buffer for CNMI mode 0/2 (oldest dropped when full)
 USSD_BALANCE = "Your balance is 12.34 EUR."
-SMS_COMMANDS = frozenset({"+CMGS", "+CMGL", "+CMGR", "+CMGD", "+CPMS", "+CSCA", "+CNMI"})
+SMS_COMMANDS = frozenset(
+    {"+CMGS", "+CMGW", "+CMSS", "+CMGL", "+CMGR", "+CMGD", "+CPMS", "+CSCA", "+CNMI", "+CNMA"}
+)
 
 
 @dataclass
@@ -144,9 +146,12 @@ class ModemMachine:
 
     def receive(self, data: bytes, now: float) -> list[Effect]:
         """Bytes from the TE."""
+        self._feed(data, now)
+        return self._take()
+
+    def _feed(self, data: bytes, now: float) -> None:
         while data:
             data = self.state.feed(self, data, now)
-        return self._take()
 
     def submit_finished(self, outcome: SubmitOutcome, now: float) -> list[Effect]:
         """The network's answer to the SubmitRequest in flight."""
@@ -155,12 +160,14 @@ class ModemMachine:
             return self._take()  # hung or rebooted meanwhile: the answer is lost
         self.state = CommandState()
         if outcome.error is None:
-            self.write_reply(Reply([f"+CMGS: {state.mr}"]), delay=0.0)
+            if state.stored is not None:
+                self.store.set_status(*state.stored, MessageStatus.STO_SENT)
+            self.write_reply(Reply([f"{state.prefix}: {state.mr}"]), delay=0.0)
         else:
             self.write_reply(Reply(final=cms(outcome.error)), delay=0.0)
         self._flush_urcs()
         if state.held:
-            self.receive(bytes(state.held), now)
+            self._feed(bytes(state.held), now)
         return self._take()
 
     def on_timer(self, token: str, now: float) -> list[Effect]:
@@ -270,6 +277,7 @@ class ModemMachine:
         blocks: list[bytes] = []
         final = FINAL_OK
         prompt: PromptState | None = None
+        deferred = False
         effects: list[Effect] = []
         fmt_before = self.settings.format
         self._executing = True  # URCs a command causes come after its reply
@@ -284,6 +292,9 @@ class ModemMachine:
                 if reply.prompt is not None:
                     prompt = reply.prompt
                     break
+                if reply.deferred:
+                    deferred = True
+                    break
         finally:
             self._executing = False
         fmt = self.settings.format if final.ok else fmt_before
@@ -293,6 +304,8 @@ class ModemMachine:
             self._out.append(Write(b"".join(blocks) + b"\r\n> ", latency))
             if isinstance(self.state, CommandState):
                 self.state = prompt
+        elif deferred:
+            self._out.append(Write(b"".join(blocks), latency))  # the answer comes later
         else:
             self._out.append(Write(b"".join(blocks) + render_final(final, fmt), latency))
         self._out.extend(effects)
@@ -314,13 +327,38 @@ class ModemMachine:
             self._flush_urcs()
             return
         pdu, tpdu_length = result
+        if prompt.command == "+CMGW":
+            self.write_reply(self._write_to_storage(pdu, tpdu_length, prompt.stat))
+            self._flush_urcs()
+            return
+        self.start_submission(pdu, tpdu_length)
+
+    def start_submission(
+        self,
+        pdu: str,
+        tpdu_length: int,
+        prefix: str = "+CMGS",
+        stored: tuple[str, int] | None = None,
+    ) -> bool:
+        """Hand a PDU to the network (True), or answer +CMS ERROR: 331 without network."""
         if self.cfun != 1 or self.registration not in (1, 5):
             self.write_reply(Reply(final=cms(331)), delay=self.timing.cmgs_delay)
             self._flush_urcs()
-            return
+            return False
+        # TS 23.040 9.2.3.6: the MS takes the next TP-MR for every SMS-SUBMIT it sends.
         self.last_mr = (self.last_mr + 1) % 256
-        self.state = SubmittingState(self.last_mr)
+        self.state = SubmittingState(self.last_mr, prefix, stored)
         self._out.append(SubmitRequest(pdu, tpdu_length, self.last_mr))
+        return True
+
+    def _write_to_storage(self, pdu: str, tpdu_length: int, stat: int) -> Reply:
+        mem = self.settings.cpms[1]  # <mem2>: writing and sending (TS 27.005 3.2.2)
+        message = StoredMessage(MessageStatus(stat), MessageKind.SUBMIT, pdu, tpdu_length)
+        try:
+            real, index = self.store.store(mem, message)
+        except StorageFull:
+            return Reply(final=cms(322))
+        return Reply([f"+CMGW: {self.store.shown_index(mem, real, index)}"])
 
     # -- internals -------------------------------------------------------------------
 

@@ -173,3 +173,4 @@ class Reply:
     final: Final = FINAL_OK
     prompt: PromptState | None = None
     effects: list[Effect] = field(default_factory=list)
+    deferred: bool = False  # the final result comes later (a submission is under way)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ class SimNetwork:
         self,
         *,
         count: int,
-        directory: str | Path,
+        directory: str | Path | None = None,
         profile: str = "generic",
         timing: Timing | None = None,
         log_path: str | Path | None = None,
@@ -86,7 +87,8 @@ class SimNetwork:
             raise InvalidRequest("modem count must be >= 0")
         if profile != "mixed":
             profile_named(profile)
-        self.directory = Path(directory)
+        self._own_directory = directory is None  # made here, so removed at close
+        self.directory = default_directory() if directory is None else Path(directory)
         self.timing = timing or Timing()
         self.clock = clock
         self.smsc = smsc
@@ -108,14 +110,17 @@ class SimNetwork:
     async def start(
         cls,
         count: int,
-        directory: str | Path,
+        directory: str | Path | None = None,
         *,
         profile: str = "generic",
         timing: Timing | None = None,
         log_path: str | Path | None = None,
         seed: int = 0,
     ) -> AsyncIterator[SimNetwork]:
-        """``async with SimNetwork.start(4, tmpdir) as net:`` modems plugged; closed after."""
+        """``async with SimNetwork.start(4, tmpdir) as net:`` modems plugged; closed after.
+
+        Without ``directory`` the links go to a fresh temporary directory, removed at close.
+        """
         network = cls(
             count=count,
             directory=directory,
@@ -152,6 +157,8 @@ class SimNetwork:
         for modem in self.modems:
             modem.unplug()
         self.log.close()
+        if self._own_directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     @property
     def ports(self) -> list[str]:

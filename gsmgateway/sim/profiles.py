@@ -16,7 +16,8 @@ COMMON_COMMANDS = (
     "S7", "S10",
     "+CBC", "+CCLK", "+CEER", "+CFUN", "+CGATT", "+CGMI", "+CGMM", "+CGMR", "+CGREG",
     "+CGSN", "+CHUP", "+CIMI", "+CLAC", "+CLIP", "+CMEE", "+CMGD", "+CMGF", "+CMGL",
-    "+CMGR", "+CMGS", "+CMMS", "+CNMA", "+CNMI", "+CNUM", "+COPS", "+CPAS", "+CPIN",
+    "+CMGR", "+CMGS", "+CMGW", "+CMMS", "+CMSS", "+CNMA", "+CNMI", "+CNUM", "+COPS",
+    "+CPAS", "+CPIN",
     "+CPMS", "+CRC", "+CREG", "+CSCA", "+CSCS", "+CSDH", "+CSMP", "+CSMS", "+CSQ",
     "+CUSD", "+CVHU", "+GCAP", "+GMI", "+GMM", "+GMR", "+GSN",
 )  # fmt: skip
@@ -105,7 +106,9 @@ HUAWEI = Profile(
     default_cnmi=(0, 0, 0, 0, 0),
     access_technology=2,
     reset_replugs=True,
-    vendor_commands=("^CURC", "^SYSINFO", "^HWVER", "^CARDMODE"),
+    # ^PORTSEL picks the port that carries URCs (Huawei AT reference); gammu's Huawei
+    # support sends AT^PORTSEL=1 after connecting and gives up if it fails.
+    vendor_commands=("^CURC", "^SYSINFO", "^HWVER", "^CARDMODE", "^PORTSEL"),
 )
 
 SIM800 = Profile(

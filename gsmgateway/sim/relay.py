@@ -127,3 +127,11 @@ def smsc_field(number: str | None) -> bytes:
         return b"\x00"
     address = encode_number(number)
     return bytes([len(address) - 1]) + address[1:]
+
+
+def replace_destination(pdu: bytes, number: str) -> bytes:
+    """The same SMS-SUBMIT (with SMSC field) sent to ``number`` instead (AT+CMSS <da>)."""
+    smsc, tpdu = split_smsc(pdu)
+    parse_submit(tpdu)
+    da_end = 4 + (tpdu[2] + 1) // 2
+    return smsc + tpdu[:2] + encode_number(number) + tpdu[da_end:]

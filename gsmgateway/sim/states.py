@@ -71,13 +71,22 @@ class CommandState:
 
 
 class PromptState:
-    """After ``> ``: the PDU (hex) or text of an AT+CMGS, until Ctrl-Z or ESC."""
+    """After ``> ``: the PDU (hex) or text of AT+CMGS / AT+CMGW, until Ctrl-Z or ESC."""
 
     phase = Phase.PROMPT
 
-    def __init__(self, *, tpdu_length: int | None, destination: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        tpdu_length: int | None,
+        destination: str | None = None,
+        command: str = "+CMGS",
+        stat: int = 2,
+    ) -> None:
         self.tpdu_length = tpdu_length  # PDU mode: the declared <length>
         self.destination = destination  # text mode: <da>
+        self.command = command  # +CMGS sends, +CMGW stores
+        self.stat = stat  # AT+CMGW <stat>, default 2 "STO UNSENT" (TS 27.005 3.5.3)
         self.chars = bytearray()
         self.overflow = False
 
@@ -120,8 +129,12 @@ class SubmittingState:
 
     phase = Phase.SUBMITTING
 
-    def __init__(self, mr: int) -> None:
+    def __init__(
+        self, mr: int, prefix: str = "+CMGS", stored: tuple[str, int] | None = None
+    ) -> None:
         self.mr = mr
+        self.prefix = prefix  # the answer's prefix: +CMGS, or +CMSS for a stored message
+        self.stored = stored  # AT+CMSS: (memory, index) to mark "STO SENT"
         self.held = bytearray()
 
     def feed(self, m: ModemMachine, data: bytes, now: float) -> bytes:

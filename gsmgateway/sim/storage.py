@@ -84,6 +84,17 @@ class MessageStore:
     def _mt_index(self, mem: str, index: int) -> int:
         return index if mem == "SM" else self._capacity["SM"] + index
 
+    def shown_index(self, mem: str, real: str, index: int) -> int:
+        """The number ``mem`` gives the slot ``index`` of ``real`` (MT counts SM then ME)."""
+        return self._mt_index(real, index) if mem == "MT" else index
+
+    def set_status(self, mem: str, index: int, status: MessageStatus) -> None:
+        """Change the <stat> of an occupied slot (AT+CMSS marks it STO SENT)."""
+        real, real_index = self._resolve(mem, index)
+        message = self._slots[real].get(real_index)
+        if message is not None:
+            self._slots[real][real_index] = replace(message, status=status)
+
     def store(self, mem: str, message: StoredMessage) -> tuple[str, int]:
         """Put ``message`` in the lowest free slot; returns (real memory, index)."""
         for real in REAL_MEMORIES if mem == "MT" else (mem,):

@@ -69,6 +69,9 @@ def list_lines(index: int, message: StoredMessage, settings: Settings) -> list[s
     stat = f'"{message.status.text}"'
     if message.kind is MessageKind.STATUS_REPORT:
         return [f"+CMGL: {index},{stat},{_report_fields(decoded, settings)}"]
+    if message.kind is MessageKind.SUBMIT:
+        da = charsets.encode_te(decoded.recipient or "", settings.cscs)
+        return [f'+CMGL: {index},{stat},"{da}",', _data(decoded, settings)]
     sender = decoded.sender or ""
     oa = charsets.encode_te(sender, settings.cscs)
     header = f'+CMGL: {index},{stat},"{oa}",,"{stamp(decoded.scts)}"'
@@ -85,6 +88,9 @@ def read_lines(message: StoredMessage, settings: Settings) -> list[str]:
     stat = f'"{message.status.text}"'
     if message.kind is MessageKind.STATUS_REPORT:
         return [f"+CMGR: {stat},{_report_fields(decoded, settings)}"]
+    if message.kind is MessageKind.SUBMIT:
+        da = charsets.encode_te(decoded.recipient or "", settings.cscs)
+        return [f'+CMGR: {stat},"{da}",', _data(decoded, settings)]
     fields = _deliver_fields(decoded, message, settings)
     return [f"+CMGR: {stat},{fields}", _data(decoded, settings)]
 

@@ -117,3 +117,13 @@ async def test_many_modems_answer_concurrently(start_network, open_client):
     clients = [await ready(open_client, port) for port in net.ports]
     replies = await asyncio.gather(*(c.command("AT+CGSN") for c in clients))
     assert [r.split()[0] for r in replies] == [m.identity.imei for m in net.modems]
+
+
+async def test_start_without_a_directory_makes_and_removes_one():
+    from gsmgateway.sim import SimNetwork
+
+    async with SimNetwork.start(2) as net:
+        directory = net.directory
+        assert [os.path.basename(p) for p in net.ports] == ["modem0", "modem1"]
+        assert all(os.path.islink(p) for p in net.ports)
+    assert not directory.exists()

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gsmgateway.sim import ModemMachine, Phase, Timing, identity_for, profile_named
+from gsmgateway.sim import ModemMachine, Phase, SubmitOutcome, Timing, identity_for, profile_named
 from gsmgateway.sim.model import Replug, StartTimer, SubmitRequest, Write
 
 NOW = 1_800_000_000.0
@@ -339,3 +339,20 @@ def test_echo_survives_a_command_that_changes_registration():
     h = Harness()
     h.at("AT+CREG=1")
     assert h.at("AT+CFUN=0") == "AT+CFUN=0\r\r\nOK\r\n\r\n+CREG: 0\r\n"
+
+
+# An SMS-SUBMIT "Hello" to +447400100001 (python-gsmmodem's encoder), no SMSC.
+SUBMIT = "0001000C91444700010010000005C8329BFD06"
+
+
+def test_bytes_after_ctrl_z_wait_for_the_networks_answer(modem):
+    assert modem.at("AT+CMGS=18") == "\r\n> "
+    assert modem.send(SUBMIT + "\x1aAT+CSQ\r") == ""  # held while the network decides
+    (request,) = modem.submits
+    assert request.mr == 1 and request.tpdu_length == 18
+    modem.apply(modem.machine.submit_finished(SubmitOutcome(), NOW))
+    assert modem.take() == b"\r\n+CMGS: 1\r\n\r\nOK\r\n\r\n+CSQ: 20,99\r\n\r\nOK\r\n"
+    modem.at("AT+CMGS=18")
+    modem.send(SUBMIT + "\x1a")
+    modem.apply(modem.machine.submit_finished(SubmitOutcome(error=332), NOW))
+    assert modem.take() == b"\r\nERROR\r\n"

@@ -132,7 +132,9 @@ async def test_cms_error_fault_and_no_network(start_network, open_client):
     net.modems[0].set_registration(0)
     assert await send_pdu(client, pdu) == "+CMS ERROR: 331"
     net.modems[0].set_registration(1)
-    assert await send_pdu(client, pdu) == 1
+    # TS 23.040 9.2.3.6: each SMS-SUBMIT that went to the network took a reference,
+    # the rejected one too; the one that never left (no network) took none.
+    assert await send_pdu(client, pdu) == 2
 
 
 async def test_cms_error_rate_is_a_share(start_network, open_client):
@@ -167,7 +169,7 @@ async def test_injected_messages(start_network, open_client):
     net.inject_sms(0, text="Your code is 1234", sender="MyBank")
     routed = await client.expect(rb"\+CMT: ,\d+\r\n([0-9A-F]+)\r\n")
     assert read_incoming_sms(routed.group(1).decode())["sender"] == "MyBank"
-    long_text = "".join(f"part{n:03d} " for n in range(60))
+    long_text = "".join(f"part{n:03d} " for n in range(50))  # 400 characters: 3 parts
     pdus = net.inject_sms(0, text=long_text, order=[3, 1, 2], omit=[2])
     assert len(pdus) == 2
     seqs = []
@@ -208,3 +210,27 @@ async def test_cmgs_delay_and_latency_are_applied(start_network, open_client):
     started = time.monotonic()
     await send_pdu(client, pdu)
     assert time.monotonic() - started >= 0.3
+
+
+async def test_write_to_storage_full_and_send_from_storage(start_network, open_client):
+    net = await start_network(2)
+    net.modems[0].machine.store = type(net.modems[0].machine.store)({"SM": 2, "ME": 2})
+    client = await ready(open_client, net.ports[0])
+    (pdu,) = submit("+447911123456", "stored first")
+    for expected in ("+CMGW: 1", "+CMGW: 2"):
+        assert await client.command(f"AT+CMGW={pdu.tpduLength}") == "\r\n> "
+        reply = await client.command(pdu.data.hex().upper().encode() + b"\x1a")
+        assert reply == f"\r\n{expected}\r\n\r\nOK\r\n"
+    assert await client.command(f"AT+CMGW={pdu.tpduLength}") == "\r\n> "
+    reply = await client.command(pdu.data.hex().upper().encode() + b"\x1a")
+    assert reply == "\r\n+CMS ERROR: 322\r\n"  # TS 27.005 3.2.5: memory full
+    assert await client.command("AT+CMGL=2") == (
+        f"\r\n+CMGL: 1,2,,{pdu.tpduLength}\r\n{pdu.data.hex().upper()}\r\n"
+        f"+CMGL: 2,2,,{pdu.tpduLength}\r\n{pdu.data.hex().upper()}\r\n\r\nOK\r\n"
+    )
+    reply = await client.command(f'AT+CMSS=1,"{net.modems[1].identity.number}"')
+    assert re.fullmatch(r"\r\n\+CMSS: 1\r\n\r\nOK\r\n", reply)
+    entry = (await net.log.wait_for())[0]
+    assert entry["to"] == net.modems[1].identity.number and entry["text"] == "stored first"
+    assert "+CMGL: 1,3," in await client.command("AT+CMGL=4")  # now STO SENT
+    assert await client.command("AT+CMSS=9") == "\r\n+CMS ERROR: 321\r\n"
