@@ -347,16 +347,18 @@ class ModemDriver:
             raise PortClosed(f"{self.path}: {self._lost or 'closed'}")
         link.write(data)
 
-    def _abandon(self) -> None:
-        """The command in flight timed out: let the core resync (its probe is written)."""
-        self.stats.timeouts += 1
+    def _abandon(self, *, timed_out: bool = True) -> None:
+        """The command in flight timed out (or the line's state is unknown, at opening):
+        let the core resynchronise; it writes ESC if needed and its probe."""
+        if timed_out:
+            self.stats.timeouts += 1
         try:
             data = self._conn.abandon()
         except LocalProtocolError:
             # Too many commands unanswered in a row: start over on a clean connection.
             self._conn = AtConnection()
             data = self._conn.abandon()
-        self._resync = asyncio.get_running_loop().create_future()
+        self._resync = _future()
         self.stats.commands += 1
         self._write(data)
 
@@ -381,8 +383,7 @@ class ModemDriver:
     async def _execute_locked(self, command: Command, timeout: float | None) -> Response:
         limit = self.settings.command_timeout if timeout is None else timeout
         await self._in_step(limit)
-        loop = asyncio.get_running_loop()
-        self._waiter = loop.create_future()
+        self._waiter = _future()
         try:
             self._write(self._conn.send(command))
             self.stats.commands += 1
@@ -432,7 +433,7 @@ class ModemDriver:
         with contextlib.suppress(CommandTimeout):
             await self._in_step(self.settings.probe_timeout)
         if self._resync is None and self._conn.pending is None:
-            self._abandon()
+            self._abandon(timed_out=False)
         try:
             if not await self.probe():
                 raise NotAModem(f"{self.path}: no answer to AT")
@@ -638,14 +639,13 @@ class ModemDriver:
         self, pdu_hex: str, tpdu_length: int, before_submit: BeforeSubmit
     ) -> SendOutcome:
         command = at.submit_pdu(tpdu_length)
-        loop = asyncio.get_running_loop()
         try:
             await self._in_step(self.settings.command_timeout)
         except CommandTimeout as error:
             return NotSent(str(error), modem_fault=True)
         except PortClosed as error:
             return NotSent(str(error), modem_fault=True)
-        self._waiter = loop.create_future()
+        self._waiter = _future()
         try:
             try:
                 self._write(self._conn.send(command))
@@ -659,7 +659,7 @@ class ModemDriver:
                 return NotSent(f"port lost before Ctrl-Z: {error}", modem_fault=True)
             if isinstance(event, Response):
                 return self._refusal(event)
-            self._waiter = loop.create_future()
+            self._waiter = _future()
             try:
                 await before_submit()
             except BaseException:
@@ -679,9 +679,7 @@ class ModemDriver:
                     event = await self._waiter
             except TimeoutError:
                 self._abandon()
-                return Ambiguous(
-                    f"no answer within {self.settings.send_timeout:g} s after Ctrl-Z"
-                )
+                return Ambiguous(f"no answer within {self.settings.send_timeout:g} s after Ctrl-Z")
             except PortClosed as error:
                 return Ambiguous(f"port lost after Ctrl-Z: {error}")
             if not isinstance(event, Response):
@@ -699,7 +697,7 @@ class ModemDriver:
     def _cancel_prompt(self) -> None:
         with contextlib.suppress(PortClosed, AtError):
             data = self._conn.cancel_prompt()
-            self._resync = asyncio.get_running_loop().create_future()
+            self._resync = _future()
             self.stats.commands += 1
             self._write(data)
 
@@ -800,10 +798,24 @@ class ModemDriver:
                         continue
                 if await self.probe():
                     return
-            raise CommandTimeout(f"{self.path}: no answer {self.settings.reset_wait:g} s after reset")
+            raise CommandTimeout(
+                f"{self.path}: no answer {self.settings.reset_wait:g} s after reset"
+            )
         finally:
             self._resetting = False
 
 
 def _now() -> float:
     return time.time()
+
+
+def _future() -> asyncio.Future:  # type: ignore[type-arg]
+    """A future whose exception, if nobody awaits it, is not reported as never retrieved."""
+    future = asyncio.get_running_loop().create_future()
+    future.add_done_callback(_retrieve)
+    return future
+
+
+def _retrieve(future: asyncio.Future) -> None:  # type: ignore[type-arg]
+    if not future.cancelled():
+        future.exception()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 # TS 27.007 has no ICCID command of its own; AT+CRSM (8.18) reads EF_ICCID (file 2FE2)
 # with READ BINARY: the standard way, so every profile tries it last. The names are
 # the AT core's ICCID command variants (``gsmgateway.at.query_iccid``).

@@ -134,6 +134,4 @@ class PortLost:
     reason: str
 
 
-ModemEvent = (
-    InboundPdu | MessageWaiting | LateSubmitReport | HealthChanged | SimChanged | PortLost
-)
+ModemEvent = InboundPdu | MessageWaiting | LateSubmitReport | HealthChanged | SimChanged | PortLost

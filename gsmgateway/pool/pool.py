@@ -94,9 +94,7 @@ class Pool:
         self.tuning = tuning or PoolTuning()
         self.tz = tz
         self.latency = LatencyHistogram()
-        self.inbound = InboundRouter(
-            store, clock, timeout=self.tuning.reassembly_timeout_seconds
-        )
+        self.inbound = InboundRouter(store, clock, timeout=self.tuning.reassembly_timeout_seconds)
         self._extra_ports = list(extra_ports)
         self._rng = random.Random(seed)
         self._workers: dict[str, ModemWorker] = {}

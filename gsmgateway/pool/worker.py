@@ -58,7 +58,7 @@ from gsmgateway.modem.results import (
     SimChanged,
 )
 from gsmgateway.pool.concat_refs import ConcatRefs
-from gsmgateway.pool.quotas import SendBudget, SendLimits, day_start, month_start
+from gsmgateway.pool.quotas import SendBudget, SendLimits
 from gsmgateway.pool.recovery import RecoveryLadder, RecoveryStep
 from gsmgateway.pool.routing import DEFAULT_GROUP, ServingModem
 from gsmgateway.pool.scheduling import GiveUp, Retry, after_refusal
@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from gsmgateway.pool.pool import Pool
 
 log = logging.getLogger(__name__)
+
 
 class _Trouble(Exception):
     """Internal: the modem needs the recovery ladder (``reason`` says why)."""
@@ -640,9 +641,7 @@ class ModemWorker:
             self.counters.ambiguous += 1
             if self.budget is not None:
                 self.budget = self.budget.used(1, now)
-            await self._write(
-                store.mark_unknown(part.id, self.imei, error=outcome.reason, now=now)
-            )
+            await self._write(store.mark_unknown(part.id, self.imei, error=outcome.reason, now=now))
             raise _Trouble(f"send: {outcome.reason}")
         if isinstance(outcome, NotSent):
             if submitted:
@@ -665,9 +664,7 @@ class ModemWorker:
         )
         if isinstance(decision, GiveUp):
             self.counters.failed += 1
-            await self._write(
-                store.mark_failed(part.id, self.imei, error=decision.reason, now=now)
-            )
+            await self._write(store.mark_failed(part.id, self.imei, error=decision.reason, now=now))
             return False, True
         assert isinstance(decision, Retry)
         await self._requeue(part, outcome.reason, delay=decision.delay)

@@ -4,7 +4,6 @@ Everything real: simulated modems on ptys (``gsmgateway.sim``), the real driver 
 pool, a real store (MemoryStore or SqliteStore). Only the timings are short.
 """
 
-import asyncio
 import contextlib
 import time
 
@@ -15,6 +14,7 @@ from gsmgateway.pool.scheduling import RetryPolicy
 from gsmgateway.sms.dcs import Encoding
 from gsmgateway.store.interface import NewMessage, Priority
 from gsmgateway.store.states import PartState
+from tests.helpers.waiting import wait_for
 
 FAST_TUNING = PoolTuning(
     recovery=RecoveryPolicy(base=0.3, factor=2.0, maximum=1.0, healthy_after=30.0),
@@ -105,20 +105,6 @@ async def enqueue(store, *messages):
     return list(result.ids)
 
 
-async def wait_for(predicate, timeout=20.0, what="condition"):
-    """Await ``predicate()`` (sync or async) until truthy; its value. Fails after timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
 async def wait_parts(store, message_id, states=FINISHED, timeout=20.0):
     """Wait until every part of the message is in one of ``states``; the message."""
 
@@ -128,7 +114,9 @@ async def wait_parts(store, message_id, states=FINISHED, timeout=20.0):
             return found
         return None
 
-    return await wait_for(done, timeout, f"parts of {message_id} in {sorted(s.value for s in states)}")
+    return await wait_for(
+        done, timeout, f"parts of {message_id} in {sorted(s.value for s in states)}"
+    )
 
 
 async def wait_state(pool, imei, *states, timeout=20.0):
