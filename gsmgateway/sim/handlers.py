@@ -738,7 +738,8 @@ def cmd_cnum(m: ModemMachine, command: Command, now: float) -> Reply:
     error = sim_error(m)
     if error:
         return Reply(final=error)
-    return Reply([f'+CNUM: "","{m.identity.number}",145'])
+    number = charsets.encode_te(m.identity.number, m.settings.cscs)
+    return Reply([f'+CNUM: "","{number}",145'])
 
 
 def cmd_cclk(m: ModemMachine, command: Command, now: float) -> Reply:
