@@ -54,10 +54,8 @@ def decode_inbound(inbound: InboundPdu) -> ReceivedSms | ReceivedReport | Undeco
             return Undecodable(inbound.pdu, "status report without TP-MR or TP-ST")
         return ReceivedReport(inbound.pdu, decoded.mr, decoded.status, decoded.recipient)
     if decoded.type is PduType.DELIVER:
-        if decoded.text is not None:
-            text = decoded.text
-        else:
-            text = (decoded.data or b"").hex().upper()
+        data_hex = (decoded.data or b"").hex().upper()
+        text = decoded.text if decoded.text is not None else data_hex
         return ReceivedSms(
             pdu_hex=inbound.pdu,
             sender=decoded.sender or "",

@@ -72,6 +72,9 @@ class PoolTuning:
     not_a_modem_retry_seconds: float = 60.0
     # Seconds between an AT+CFUN=1,1 and the modem answering again, at most.
     reset_wait_seconds: float = 30.0
+    # Inbound SMS routed to the gateway (+CMT, acknowledged with AT+CNMA after the
+    # commit) instead of stored on the SIM (+CMTI, deleted after the commit).
+    route_inbound: bool = False
 
 
 class Pool:
@@ -241,6 +244,7 @@ class Pool:
             probe_timeout=self.tuning.probe_timeout_seconds,
             probe_attempts=self.tuning.probe_attempts,
             reset_wait=self.tuning.reset_wait_seconds,
+            route_inbound=self.tuning.route_inbound,
         )
 
     async def _discovery_loop(self) -> None:

@@ -27,7 +27,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from gsmgateway.at import ErrorClass
 from gsmgateway.config import ModemConfig
@@ -117,6 +117,9 @@ class ModemWorker:
         self._operator_due = True
         self._last_health = Health()
         self._refused_pin: str | None = None
+        self._closed_driver_stats = dict.fromkeys(
+            ("at_commands", "timeouts", "garbage_bytes", "urcs"), 0
+        )
 
     # -- what the pool reads ------------------------------------------------------
 
@@ -161,10 +164,7 @@ class ModemWorker:
     def snapshot(self) -> ModemSnapshot:
         """The modem for ``GET /v1/modems``."""
         identity = self.identity or Identity(self.imei)
-        if self.driver is not None:
-            self.counters.at_commands = self.driver.stats.commands
-            self.counters.garbage_bytes = self.driver.stats.garbage_bytes
-            self.counters.urcs = self.driver.stats.urcs
+        self._count_driver(self.driver)
         return ModemSnapshot.build(
             imei=self.imei,
             port=self.port,
@@ -200,16 +200,6 @@ class ModemWorker:
             raise RuntimeError(f"modem {self.imei} already holds a claim")
         self._hand = _Hand(claim, claim.lease_until)
         self._set_state(ModemState.SENDING)
-        self._wake.set()
-
-    def disable(self) -> None:
-        """``enabled = false``: known, shown, never used."""
-        self._set_state(ModemState.DISABLED)
-
-    def port_vanished(self) -> None:
-        """Discovery saw the port go: the task will find the driver closed."""
-        if self.driver is not None:
-            self.driver.lost("port vanished")
         self._wake.set()
 
     def begin_stop(self) -> None:
@@ -249,6 +239,8 @@ class ModemWorker:
         try:
             try:
                 up = await self._bring_up()
+                # Back after an unplug: whatever episode was under way has ended.
+                self.ladder = self.ladder.recovered(self.pool.clock())
             except _Trouble as trouble:
                 up = await self._recover(str(trouble))
             while up:
@@ -277,11 +269,22 @@ class ModemWorker:
         await self._detach()
         self._set_state(ModemState.OFFLINE, reason)
 
+    def _count_driver(self, driver: ModemDriver | None, *, final: bool = False) -> None:
+        """Counters of the drivers this modem had, the live one included."""
+        base = self._closed_driver_stats
+        live = driver.stats if driver is not None else None
+        for name in ("at_commands", "timeouts", "garbage_bytes", "urcs"):
+            source = {"at_commands": "commands"}.get(name, name)
+            value = base[name] + (getattr(live, source) if live is not None else 0)
+            setattr(self.counters, name, value)
+            if final:
+                base[name] = value
+
     async def _detach(self, *, release_port: bool = True) -> None:
         driver, self.driver = self.driver, None
         if driver is not None:
             self._last_health = driver.health
-            self.counters.at_commands = driver.stats.commands
+            self._count_driver(driver, final=True)
             path = driver.path
             await driver.close()
             if release_port:
@@ -642,13 +645,13 @@ class ModemWorker:
             if self.budget is not None:
                 self.budget = self.budget.used(1, now)
             await self._write(store.mark_unknown(part.id, self.imei, error=outcome.reason, now=now))
-            raise _Trouble(f"send: {outcome.reason}")
+            self._trouble(driver, f"send: {outcome.reason}")
         if isinstance(outcome, NotSent):
             if submitted:
                 await self._requeue(part, outcome.reason, delay=0.0)
             if outcome.modem_fault:
-                raise _Trouble(f"send: {outcome.reason}")
-            return False, False
+                self._trouble(driver, f"send: {outcome.reason}")
+            return False, submitted
         assert isinstance(outcome, Rejected)
         self.counters.rejected += 1
         self._note_healthy()
@@ -669,8 +672,14 @@ class ModemWorker:
         assert isinstance(decision, Retry)
         await self._requeue(part, outcome.reason, delay=decision.delay)
         if kind is ErrorClass.MODEM_FAULT:
-            raise _Trouble(f"send refused with a modem fault: {outcome.reason}")
+            self._trouble(driver, f"send refused with a modem fault: {outcome.reason}")
         return False, True
+
+    def _trouble(self, driver: ModemDriver, reason: str) -> NoReturn:
+        """Leave the send loop: offline if the port is gone, else up the recovery ladder."""
+        if driver.closed:
+            raise _PortGone(reason)
+        raise _Trouble(reason)
 
     async def _attempts(self, claim: Claim, part: ClaimedPart) -> int:
         attempts = getattr(part, "attempts", None)
@@ -742,8 +751,6 @@ class ModemWorker:
         log.warning("modem %s: recovering: %s", self.imei, reason)
         await self._give_back(reason)
         self.counters.recoveries += 1
-        if "timed out" in reason or "timeout" in reason:
-            self.counters.timeouts += 1
         self.ladder, attempt = self.ladder.fault(self.pool.clock())
         while not self._stopping:
             step = attempt.step

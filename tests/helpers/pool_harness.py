@@ -28,7 +28,7 @@ FAST_TUNING = PoolTuning(
     probe_timeout_seconds=0.4,
     probe_attempts=2,
     not_a_modem_retry_seconds=1.0,
-    reset_wait_seconds=5.0,
+    reset_wait_seconds=2.0,
 )
 
 FINISHED = frozenset(
