@@ -40,6 +40,7 @@ from gsmgateway.pool.recovery import RecoveryPolicy
 from gsmgateway.pool.routing import routes_served
 from gsmgateway.pool.scheduling import Candidate, RetryPolicy, claim_order, next_wakeup
 from gsmgateway.pool.status import ModemSnapshot, ModemState
+from gsmgateway.pool.waiting import wait_event
 from gsmgateway.pool.worker import ModemWorker
 from gsmgateway.store.errors import StoreError
 from gsmgateway.store.interface import Store
@@ -137,8 +138,8 @@ class Pool:
         if restored:
             log.info("%d inbound parts waiting for the rest of their message", restored)
         self._tasks = [
-            asyncio.create_task(self._discovery_loop(), name="pool discovery"),
             asyncio.create_task(self._dispatch_loop(), name="pool dispatcher"),
+            asyncio.create_task(self._discovery_loop(), name="pool discovery"),
             asyncio.create_task(self._store_signal_loop(), name="pool store signal"),
             asyncio.create_task(self._housekeeping_loop(), name="pool housekeeping"),
         ]
@@ -148,9 +149,14 @@ class Pool:
         if not self._running or self._stopping:
             return
         self._stopping = True
-        for task in self._tasks:
+        # The dispatcher finishes the claim it may be making (a claim cancelled half-way
+        # would stay claimed until its lease ends); the other loops are cancelled.
+        self._dispatch_wake.set()
+        dispatcher, *others = self._tasks  # the dispatcher is started first
+        for task in [*others, *self._probe_tasks]:
             task.cancel()
-        for task in list(self._probe_tasks):
+        _done, pending = await asyncio.wait([dispatcher], timeout=max(grace / 2, 1.0))
+        for task in pending:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._probe_tasks, return_exceptions=True)
         workers = list(self._workers.values())
@@ -266,10 +272,7 @@ class Pool:
                 task = asyncio.create_task(self._probe(path), name=f"probe {path}")
                 self._probe_tasks.add(task)
                 task.add_done_callback(self._probe_tasks.discard)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._scan_wake.wait(), timeout=self.config.modems.scan_interval_seconds
-                )
+            await wait_event(self._scan_wake, self.config.modems.scan_interval_seconds)
 
     async def _probe(self, path: str) -> None:
         try:
@@ -292,6 +295,9 @@ class Pool:
             await driver.close()
             self._tracker.not_a_modem(path, self.clock())
             return
+        except asyncio.CancelledError:
+            await driver.close()
+            raise
         if self._stopping:
             await driver.close()
             return
@@ -340,7 +346,7 @@ class Pool:
         lease = self.config.storage.lease_seconds
         fallback = self.tuning.claim_fallback_seconds
         next_full = time.monotonic()
-        while True:
+        while not self._stopping:
             self._dispatch_wake.clear()
             if time.monotonic() >= next_full:
                 self._full_pass = True
@@ -356,7 +362,7 @@ class Pool:
             left_idle = []
             for imei in claim_order(self._candidates(offered), self.clock()):
                 worker = self._workers[imei]
-                if not worker.idle:
+                if not worker.idle or self._stopping:
                     continue
                 now = self.clock()
                 routes = routes_served(worker.serving, serving, self.config.route)
@@ -387,9 +393,7 @@ class Pool:
                 timeout = min(timeout, await self._next_eligible_in(left_idle, serving))
             if self._dispatch_wake.is_set():
                 continue
-            try:
-                await asyncio.wait_for(self._dispatch_wake.wait(), timeout=max(timeout, 0.001))
-            except TimeoutError:
+            if not await wait_event(self._dispatch_wake, max(timeout, 0.001)):
                 self._full_pass = True
 
     async def _next_eligible_in(self, workers: list[ModemWorker], serving: list) -> float:

@@ -63,6 +63,7 @@ from gsmgateway.pool.recovery import RecoveryLadder, RecoveryStep
 from gsmgateway.pool.routing import DEFAULT_GROUP, ServingModem
 from gsmgateway.pool.scheduling import GiveUp, Retry, after_refusal
 from gsmgateway.pool.status import ModemCounters, ModemSnapshot, ModemState
+from gsmgateway.pool.waiting import wait_event
 from gsmgateway.sms.pdu import Concat, encode_submit
 from gsmgateway.store.errors import LeaseLost, StoreError, StoreUnavailable
 from gsmgateway.store.interface import Claim, ClaimedPart, ReportOutcome
@@ -370,8 +371,7 @@ class ModemWorker:
         self._wake.clear()
         if self._stopping:
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=max(seconds, 0.0))
+        await wait_event(self._wake, seconds)
 
     # -- serving ------------------------------------------------------------------
 
@@ -395,8 +395,7 @@ class ModemWorker:
                 continue
             if self._events:
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._next_poll - now)
+            await wait_event(self._wake, self._next_poll - now)
 
     def _schedule_poll(self, *, immediately: bool) -> None:
         tuning = self.pool.tuning

@@ -68,16 +68,19 @@ async def test_the_parts_of_one_message_go_through_one_modem_with_one_reference(
 
 async def test_priority_then_age_orders_the_queue(start_network, memory_store):
     net = await start_network(1)
-    low = message(OUTSIDE, "low", priority=Priority.LOW, created_at=time.time() - 30)
-    normal_old = message(OUTSIDE, "normal old", created_at=time.time() - 20)
-    normal_new = message(OUTSIDE, "normal new", created_at=time.time() - 10)
-    high = message(OUTSIDE, "high", priority=Priority.HIGH)
-    ids = await enqueue(memory_store, low, normal_new, high, normal_old)
+    ids = []
+    for text, priority in (
+        ("normal first", Priority.NORMAL),
+        ("low", Priority.LOW),
+        ("normal second", Priority.NORMAL),
+        ("high", Priority.HIGH),
+    ):
+        ids += await enqueue(memory_store, message(OUTSIDE, text, priority=priority))
     async with running_pool(fast_config(net.ports), memory_store):
         for message_id in ids:
             await wait_parts(memory_store, message_id)
     order = [entry["text"] for entry in sim_log_entries(net, to=OUTSIDE)]
-    assert order == ["high", "normal old", "normal new", "low"]
+    assert order == ["high", "normal first", "normal second", "low"]
 
 
 async def test_a_message_sent_while_the_pool_runs_reaches_an_idle_modem(
