@@ -9,18 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class IccidCommand:
-    """A command that reads the SIM's ICCID, and the prefix of its answer line ('' if bare)."""
-
-    command: str
-    prefix: str
-
-
-# TS 27.007 has no ICCID command of its own; AT+CRSM (8.18) reads EF_ICCID (file 2FE2,
-# 12258) with READ BINARY (176), 10 octets: the standard way, answered by most modems.
-CRSM_ICCID = IccidCommand("AT+CRSM=176,12258,0,0,10", "+CRSM:")
+# TS 27.007 has no ICCID command of its own; AT+CRSM (8.18) reads EF_ICCID (file 2FE2)
+# with READ BINARY: the standard way, so every profile tries it last. The names are
+# the AT core's ICCID command variants (``gsmgateway.at.query_iccid``).
+CRSM_ICCID = "crsm"
 
 
 @dataclass(frozen=True)
@@ -29,7 +21,7 @@ class Profile:
 
     name: str
     # Tried in order until one answers; CRSM last, as every 27.007 modem should know it.
-    iccid_commands: tuple[IccidCommand, ...]
+    iccid_commands: tuple[str, ...]
     # Sent after the common init (each may fail harmlessly on firmware that lacks it).
     init_commands: tuple[str, ...] = ()
     # AT+CFUN=1,1 re-enumerates the USB device: the tty goes away and comes back.
@@ -44,17 +36,13 @@ GENERIC = Profile(
     name="generic",
     # +CCID and +ICCID are the names most modems use (python-gsmmodem's reference
     # transcript lists both in AT+CLAC; ZTE and u-blox answer +CCID).
-    iccid_commands=(
-        IccidCommand("AT+CCID", "+CCID:"),
-        IccidCommand("AT+ICCID", "+ICCID:"),
-        CRSM_ICCID,
-    ),
+    iccid_commands=("ccid", "iccid", CRSM_ICCID),
 )
 
 HUAWEI = Profile(
     name="huawei",
     # Huawei AT reference (E1550/E173/ME909): AT^ICCID? answers "^ICCID: <iccid>".
-    iccid_commands=(IccidCommand("AT^ICCID?", "^ICCID:"), CRSM_ICCID),
+    iccid_commands=("huawei", CRSM_ICCID),
     # Huawei E1550/E173: ^RSSI, ^MODE and ^BOOT arrive unasked on the modem port until
     # AT^CURC=0 (Huawei AT reference, ^CURC); the ^BOOT heartbeat is pure noise, and
     # signal is polled lightly instead.
@@ -67,7 +55,7 @@ HUAWEI = Profile(
 SIM800 = Profile(
     name="sim800",
     # SIM800 Series AT Command Manual V1.09, AT+CCID: the ICCID alone on its line.
-    iccid_commands=(IccidCommand("AT+CCID", ""), CRSM_ICCID),
+    iccid_commands=("ccid", CRSM_ICCID),
     # SIM800 manual V1.09: "SMS Ready" once the SMS part is initialised after boot.
     ready_lines=("SMS Ready",),
     boot_seconds=15.0,
@@ -76,7 +64,7 @@ SIM800 = Profile(
 QUECTEL = Profile(
     name="quectel",
     # Quectel EC25&EC21 AT Commands Manual: AT+QCCID answers "+QCCID: <iccid>".
-    iccid_commands=(IccidCommand("AT+QCCID", "+QCCID:"), CRSM_ICCID),
+    iccid_commands=("quectel", CRSM_ICCID),
     # EC25 manual, URC table: "+QIND: SMS DONE" once SMS is initialised after boot.
     ready_lines=("+QIND: SMS DONE",),
     # The EC25 is a USB device: AT+CFUN=1,1 restarts it and its ttyUSB ports go away.

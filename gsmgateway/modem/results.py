@@ -13,6 +13,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from gsmgateway.at import ErrorClass
+
 
 @dataclass(frozen=True)
 class Sent:
@@ -25,20 +27,12 @@ class Sent:
             raise ValueError(f"TP-MR is 0..255, not {self.mr}")
 
 
-class RefusalClass(enum.Enum):
-    """How a refusal is to be taken (the at/ error table's three classes)."""
-
-    TEMPORARY = "temporary"
-    PERMANENT = "permanent"
-    MODEM_FAULT = "modem_fault"
-
-
 @dataclass(frozen=True)
 class Rejected:
     """A definite refusal: the part did not reach the network."""
 
     reason: str  # e.g. "+CMS ERROR: 38 (network out of order)"
-    kind: RefusalClass
+    kind: ErrorClass  # the AT core's table: temporary, permanent or modem fault
     code: int | None = None
     retry_limit: int | None = None  # the error table's own limit (unknown codes)
 
@@ -107,6 +101,14 @@ class InboundPdu:
 
 
 @dataclass(frozen=True)
+class MessageWaiting:
+    """``+CMTI`` / ``+CDSI``: a message was stored at ``location``; read it, then delete it."""
+
+    location: Location
+    kind: StorageKind
+
+
+@dataclass(frozen=True)
 class LateSubmitReport:
     """A ``+CMGS: <mr>`` that arrived after its send was given up as ambiguous."""
 
@@ -119,10 +121,17 @@ class HealthChanged:
 
 
 @dataclass(frozen=True)
+class SimChanged:
+    """The modem says its SIM changed state (``+CPIN: SIM PIN``, ``+CPIN: NOT READY``...)."""
+
+    state: str
+
+
+@dataclass(frozen=True)
 class PortLost:
     """The port went away (unplugged, or the device reset itself)."""
 
     reason: str
 
 
-ModemEvent = InboundPdu | LateSubmitReport | HealthChanged | PortLost
+ModemEvent = InboundPdu | MessageWaiting | LateSubmitReport | HealthChanged | SimChanged | PortLost

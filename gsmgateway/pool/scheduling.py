@@ -17,9 +17,10 @@ Rules that hold:
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from gsmgateway.at import ErrorClass
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,6 @@ def next_wakeup(candidates: Iterable[Candidate], now: float) -> float | None:
     """The earliest moment after ``now`` a held-back idle modem may send, or None."""
     later = [c.ready_at for c in candidates if c.in_service and c.ready_at > now]
     return min(later) if later else None
-
-
-class RefusalKind(enum.Enum):
-    """How a refusal of a part is to be taken (the at/ table's classes, as the pool acts)."""
-
-    TEMPORARY = "temporary"
-    PERMANENT = "permanent"
-    MODEM_FAULT = "modem_fault"
 
 
 @dataclass(frozen=True)
@@ -91,7 +84,7 @@ class RetryPolicy:
 
 
 def after_refusal(
-    kind: RefusalKind,
+    kind: ErrorClass,
     *,
     reason: str,
     attempts: int,
@@ -100,7 +93,7 @@ def after_refusal(
     policy: RetryPolicy = RetryPolicy(),
 ) -> Retry | GiveUp:
     """What becomes of a part refused for the ``attempts``-th time (counting this one)."""
-    if kind is RefusalKind.PERMANENT:
+    if kind is ErrorClass.PERMANENT:
         return GiveUp(reason)
     limit = max_attempts if code_limit is None else min(max_attempts, code_limit)
     if attempts >= limit:

@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gsmgateway.at import ErrorClass
 from gsmgateway.pool.concat_refs import ConcatRefs
 from gsmgateway.pool.scheduling import (
     Candidate,
     GiveUp,
-    RefusalKind,
     Retry,
     RetryPolicy,
     after_refusal,
@@ -59,7 +59,7 @@ def test_every_able_modem_is_offered_exactly_once_and_no_other(cands, now):
 
 def test_permanent_refusals_fail_at_once():
     decision = after_refusal(
-        RefusalKind.PERMANENT, reason="+CMS ERROR: 21", attempts=1, max_attempts=5
+        ErrorClass.PERMANENT, reason="+CMS ERROR: 21", attempts=1, max_attempts=5
     )
     assert decision == GiveUp("+CMS ERROR: 21")
 
@@ -69,30 +69,30 @@ def test_temporary_refusals_retry_with_growing_back_off_until_the_limit():
     delays = []
     for attempts in range(1, 5):
         decision = after_refusal(
-            RefusalKind.TEMPORARY, reason="x", attempts=attempts, max_attempts=5, policy=policy
+            ErrorClass.TEMPORARY, reason="x", attempts=attempts, max_attempts=5, policy=policy
         )
         assert isinstance(decision, Retry) and decision.avoid_modem
         delays.append(decision.delay)
     assert delays == [1, 2, 4, 5]
     final = after_refusal(
-        RefusalKind.TEMPORARY, reason="x", attempts=5, max_attempts=5, policy=policy
+        ErrorClass.TEMPORARY, reason="x", attempts=5, max_attempts=5, policy=policy
     )
     assert isinstance(final, GiveUp) and "5 attempts" in final.reason
 
 
 def test_a_codes_own_limit_is_lower_than_the_configured_one():
     decision = after_refusal(
-        RefusalKind.TEMPORARY, reason="unknown", attempts=2, max_attempts=5, code_limit=2
+        ErrorClass.TEMPORARY, reason="unknown", attempts=2, max_attempts=5, code_limit=2
     )
     assert isinstance(decision, GiveUp)
     decision = after_refusal(
-        RefusalKind.MODEM_FAULT, reason="fault", attempts=1, max_attempts=5, code_limit=2
+        ErrorClass.MODEM_FAULT, reason="fault", attempts=1, max_attempts=5, code_limit=2
     )
     assert isinstance(decision, Retry)
 
 
 @given(
-    st.sampled_from(list(RefusalKind)),
+    st.sampled_from(list(ErrorClass)),
     st.integers(1, 20),
     st.integers(1, 20),
     st.one_of(st.none(), st.integers(1, 20)),
@@ -103,10 +103,10 @@ def test_no_part_is_retried_past_its_limit(kind, attempts, max_attempts, code_li
     )
     limit = max_attempts if code_limit is None else min(max_attempts, code_limit)
     if isinstance(decision, Retry):
-        assert kind is not RefusalKind.PERMANENT and attempts < limit
+        assert kind is not ErrorClass.PERMANENT and attempts < limit
         assert 0 <= decision.delay <= RetryPolicy().maximum
     else:
-        assert kind is RefusalKind.PERMANENT or attempts >= limit
+        assert kind is ErrorClass.PERMANENT or attempts >= limit
 
 
 def test_concat_references_run_through_the_space_from_the_seed():
