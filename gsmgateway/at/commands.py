@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gsmgateway.at.errors import CommandArgumentError, ResponseParseError
-from gsmgateway.at.fields import payload, split_fields, tag_of
+from gsmgateway.at.fields import is_number, payload, split_fields, tag_of
 from gsmgateway.at.urcs import is_untagged_urc
 
 # V.250 5.2.1: a command line ends with S3 (CR by default).
@@ -267,7 +267,7 @@ def is_solicited_registration(line: str) -> bool:
         fields = split_fields(payload(line, tag + ":"), line=line)
     except ResponseParseError:
         return False
-    return len(fields) >= 2 and fields[0].isdigit() and fields[1].isdigit()
+    return len(fields) >= 2 and is_number(fields[0]) and is_number(fields[1])
 
 
 def query_registration(tag: str = "+CREG") -> Command:

@@ -8,7 +8,9 @@ It owns the clock: when a command takes too long it calls ``abandon``.
 Ownership of lines follows ``commands.Command`` (declared prefixes, bare lines, shape);
 the phases follow the table in ``phases``. A line whose first byte arrived before the
 command was written is never that command's. PDU lines are paired with the header
-before them (``+CMGL``/``+CMGR`` answers, ``+CMT``/``+CDS``/``+CBM`` URCs).
+before them (``+CMGL``/``+CMGR`` answers, ``+CMT``/``+CDS``/``+CBM`` URCs); a known URC
+that a modem slips in between an answer's header and its PDU is reported and the
+pairing kept, while any other line ends the wait (the header is reported without PDU).
 
 Resynchronisation (after ``abandon`` or ``cancel_prompt``). The modem answers commands
 in order, so the abandoned commands' answers, if they come at all, come before the
@@ -25,6 +27,12 @@ never came. A pending prompt is cancelled with ESC first; after Ctrl-Z no ESC is
 (the submission may be under way and its ``+CMGS`` may still come). Abandoning the
 probe itself is allowed (``Limits.max_abandoned`` deep) and sends ESC too, in case the
 modem sits in PDU entry; past that the caller must reopen the port and start anew.
+``abandon`` while idle (port just opened, garbage seen) assumes an unknown command may
+still answer, so it sends ESC and a tagged probe.
+
+Limits: the rule relies on in-order answers (V.250 5.6: one command line at a time)
+and on the probe's answer being its own; a stale answer to an earlier, unrelated
+``AT+CSQ`` still in flight when the line is distrusted would be taken for the probe's.
 """
 
 from __future__ import annotations
@@ -63,7 +71,8 @@ class Limits:
     """Bounds on everything the modem can make the core hold."""
 
     max_line: int = 4096
-    # The longest PDU line: SMSC address (12 octets) + the longest TPDU (176), in hex.
+    # The longest PDU line, in hex: an SMSC address (12 octets) and a TPDU of up to 176
+    # octets, above every TPDU of TS 23.040 (an SMS-SUBMIT is at most 164).
     max_pdu_line: int = 2 * (12 + 176)
     max_response_lines: int = 2048
     max_queued_events: int = 4096

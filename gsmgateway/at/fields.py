@@ -14,6 +14,7 @@ from gsmgateway.at.errors import ResponseParseError
 # A tagged line starts with a sigil and a name followed by a colon: +CSQ:, ^RSSI:, *PSUTTZ:,
 # #SIMDET:, $QCSIMSTAT:, %XSIM:, !GSTATUS:. The colon may be glued to the values.
 _TAG = re.compile(r"^([+^*#$%!][A-Za-z0-9_]+):")
+_HEX_DIGITS = re.compile(r"^[0-9A-Fa-f]+$")
 
 
 def tag_of(line: str) -> str | None:
@@ -55,6 +56,11 @@ def split_fields(text: str, *, line: str | None = None) -> tuple[str, ...]:
     return tuple(fields)
 
 
+def is_number(text: str) -> bool:
+    """True for ASCII decimal digits only (``str.isdigit`` also accepts "²" and "٣")."""
+    return text.isascii() and text.isdigit()
+
+
 def is_quoted(field: str) -> bool:
     """True for a field written as a quoted string."""
     return len(field) >= 2 and field[0] == '"' and field[-1] == '"'
@@ -68,7 +74,7 @@ def unquote(field: str) -> str:
 def to_int(field: str, *, line: str, what: str) -> int:
     """A decimal field as an int; quotes tolerated; raises ResponseParseError otherwise."""
     value = unquote(field).strip()
-    if not value.isdigit():
+    if not is_number(value):
         raise ResponseParseError(f"{what} is not a number", line=line)
     return int(value)
 
@@ -87,7 +93,6 @@ def to_hex_int(field: str | None, *, line: str, what: str) -> int | None:
     value = unquote(field).strip()
     if value == "":
         return None
-    try:
-        return int(value, 16)
-    except ValueError:
-        raise ResponseParseError(f"{what} is not hexadecimal", line=line) from None
+    if not _HEX_DIGITS.match(value):
+        raise ResponseParseError(f"{what} is not hexadecimal", line=line)
+    return int(value, 16)

@@ -13,6 +13,7 @@ import enum
 from dataclasses import dataclass
 
 from gsmgateway.at.error_codes import ErrorDomain, code_for_text
+from gsmgateway.at.fields import is_number
 
 
 class FinalKind(enum.Enum):
@@ -128,7 +129,7 @@ class FinalTable:
 
 
 def _with_code(line: str, kind: FinalKind, domain: ErrorDomain, rest: str) -> FinalResult:
-    if rest.isdigit():
+    if is_number(rest):
         return FinalResult(line, kind, domain, int(rest), None)
     if not rest:
         return FinalResult(line, kind, domain, None, None)

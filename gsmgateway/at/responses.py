@@ -17,6 +17,7 @@ from gsmgateway.at.commands import REGISTRATION_TAGS
 from gsmgateway.at.errors import CommandFailed, ResponseParseError
 from gsmgateway.at.events import Answer
 from gsmgateway.at.fields import (
+    is_number,
     is_quoted,
     payload,
     split_fields,
@@ -111,7 +112,7 @@ def parse_pin(response: Answer) -> PinState:
 def parse_imsi(response: Answer) -> str:
     """``AT+CIMI`` -> the IMSI digits (TS 23.003 2.2: at most 15)."""
     value = _identity_value(response)
-    if not value.isdigit() or not 6 <= len(value) <= 15:
+    if not is_number(value) or not 6 <= len(value) <= 15:
         raise ResponseParseError("IMSI must be 6 to 15 digits", line=response.lines[0])
     return value
 
@@ -139,7 +140,7 @@ def decode_iccid(raw: str, *, swapped: bool | None) -> str:
             raise ResponseParseError("swapped ICCID must have whole bytes", line=raw)
         text = "".join(text[i + 1] + text[i] for i in range(0, len(text), 2))
     digits = text.rstrip("F")
-    if not digits.isdigit() or not 18 <= len(digits) <= 22:
+    if not is_number(digits) or not 18 <= len(digits) <= 22:
         raise ResponseParseError("ICCID must be 18 to 22 digits", line=raw)
     return digits
 
@@ -191,7 +192,7 @@ def parse_identity(response: Answer) -> str:
 def parse_imei(response: Answer) -> str:
     """``AT+CGSN`` / ``AT+GSN`` -> the IMEI (15 digits; 14 to 17 tolerated for IMEISV forms)."""
     value = _identity_value(response)
-    if not value.isdigit() or not 14 <= len(value) <= 17:
+    if not is_number(value) or not 14 <= len(value) <= 17:
         raise ResponseParseError("IMEI must be 14 to 17 digits", line=response.lines[0])
     return value
 
@@ -450,7 +451,7 @@ class StorageUsage:
 def parse_storage(response: Answer) -> tuple[StorageUsage, ...]:
     """``+CPMS: "ME",0,30,"ME",0,30,"ME",0,30`` (read) or ``+CPMS: 0,30,0,30,0,30`` (set)."""
     line, fields = _tagged_fields(response, "+CPMS", "+CPMS")
-    named = is_quoted(fields[0]) or not fields[0].isdigit()
+    named = is_quoted(fields[0]) or not is_number(fields[0])
     width = 3 if named else 2
     if len(fields) % width or not 1 <= len(fields) // width <= 3:
         raise ResponseParseError("+CPMS needs one to three storage groups", line=line)
@@ -466,7 +467,11 @@ def parse_storage(response: Answer) -> tuple[StorageUsage, ...]:
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """``+CMGS: <mr>[,<ackpdu>]``: the message reference the status report will carry."""
+    """``+CMGS: <mr>[,<ackpdu>]``: the message reference the status report will carry.
+
+    ``ack_pdu`` is the RP-ACK PDU some networks return when AT+CSMS=1 (in text mode the
+    same place holds <scts>).
+    """
 
     mr: int
     ack_pdu: str | None

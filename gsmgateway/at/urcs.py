@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from gsmgateway.at.errors import ResponseParseError
-from gsmgateway.at.fields import payload, split_fields, tag_of, to_int, unquote
+from gsmgateway.at.fields import is_number, payload, split_fields, tag_of, to_int, unquote
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def carries_pdu(name: str, line: str) -> bool:
         fields = split_fields(payload(line, name + ":"), line=line)
     except ResponseParseError:
         return False
-    return len(fields) <= 2 and fields[-1].isdigit()
+    return len(fields) <= 2 and is_number(fields[-1])
 
 
 class NoticeKind(enum.Enum):
@@ -126,7 +126,7 @@ def parse_incoming_pdu(name: str, line: str, pdu: str | None) -> IncomingPdu:
     if pdu is None:
         raise ResponseParseError("PDU line missing after the header", line=line)
     fields = split_fields(payload(line, name + ":"), line=line)
-    if len(fields) > 2 or not fields[-1].isdigit():
+    if len(fields) > 2 or not is_number(fields[-1]):
         raise ResponseParseError("not the PDU-mode form [<alpha>,]<length>", line=line)
     alpha = unquote(fields[0]) if len(fields) == 2 and fields[0] else None
     return IncomingPdu(name, alpha or None, int(fields[-1]), pdu.upper())

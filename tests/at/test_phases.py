@@ -157,6 +157,9 @@ ACTIONS = st.one_of(
                     line("+CMGL: 1,0,,38"),
                     line('+CREG: 1,"00AB","1234"'),
                     line("+CMT: ,38"),
+                    line("+CMT: ,²"),
+                    line("+CME ERROR: ²"),
+                    "+CSQ: ٣,99\r\n".encode(),
                     b"0791AABB\r\n",
                     b"\r\n> ",
                     b">",
@@ -193,3 +196,20 @@ def test_random_use_only_raises_misuse_and_keeps_the_invariants(actions):
         list(conn.events())
         busy = conn.phase not in (Phase.IDLE, Phase.RESYNCING)
         assert (conn.pending is not None) == busy
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    command=st.sampled_from(
+        [at.query_imei(), at.list_messages(4), at.submit_pdu(28), at.query_registration()]
+    ),
+    chunks=st.lists(st.binary(max_size=64), max_size=20),
+)
+def test_arbitrary_bytes_from_the_modem_never_raise(command, chunks):
+    conn = AtConnection()
+    conn.send(command)
+    for chunk in chunks:
+        conn.receive_data(chunk)
+        for event in conn.events():
+            assert event is not None
+    assert conn.phase in Phase

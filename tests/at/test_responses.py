@@ -1,6 +1,10 @@
 """Answer parsers: the forms real modems send, and one typed error for garbage."""
 
+import contextlib
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gsmgateway import at
 from gsmgateway.at import (
@@ -303,3 +307,99 @@ def test_storage_notices_and_incoming_pdus():
 def test_unbalanced_quotes_raise():
     with pytest.raises(ResponseParseError):
         at.parse_operator(reply(at.query_operator(), '+COPS: 0,0,"Test'))
+
+
+PARSERS = [
+    (at.query_pin(), at.parse_pin, "+CPIN:"),
+    (at.query_imsi(), at.parse_imsi, ""),
+    (at.query_imei(), at.parse_imei, "+CGSN:"),
+    (at.query_manufacturer(), at.parse_identity, ""),
+    (at.query_iccid("crsm"), at.parse_iccid, "+CRSM:"),
+    (at.query_iccid("huawei"), at.parse_iccid, "^ICCID:"),
+    (at.query_iccid("ccid"), at.parse_iccid, ""),
+    (at.query_signal(), at.parse_signal, "+CSQ:"),
+    (at.query_registration(), at.parse_registration, "+CREG:"),
+    (at.query_registration("+CEREG"), at.parse_registration, "+CEREG:"),
+    (at.query_operator(), at.parse_operator, "+COPS:"),
+    (at.query_smsc(), at.parse_smsc, "+CSCA:"),
+    (at.query_storage(), at.parse_storage, "+CPMS:"),
+    (at.submit_pdu(28), at.parse_submit, "+CMGS:"),
+    (at.query_functionality(), at.parse_functionality, "+CFUN:"),
+    (at.select_message_service(1), at.parse_message_service, "+CSMS:"),
+    (at.list_commands(), at.parse_command_list, ""),
+    (at.query_information(), at.parse_information, ""),
+]
+
+FIELD_SOUP = st.lists(
+    st.sampled_from(
+        [
+            '"',
+            ",",
+            " ",
+            "0",
+            "1",
+            "9",
+            "99",
+            "255",
+            "256",
+            "A",
+            "F",
+            "x",
+            "²",
+            "٣",
+            "(",
+            ")",
+            "-",
+            "ME",
+            "READY",
+            "98",
+            "89",
+            "\t",
+        ]
+    ),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(index=st.integers(min_value=0, max_value=len(PARSERS) - 1), body=FIELD_SOUP)
+def test_garbage_answers_raise_only_the_typed_error(index, body):
+    command, parse, prefix = PARSERS[index]
+    try:
+        parse(reply(command, prefix + body))
+    except ResponseParseError as error:
+        assert error.line is None or isinstance(error.line, str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=FIELD_SOUP, name=st.sampled_from(["+CMTI", "+CDSI", "+CMT", "+CDS"]))
+def test_garbage_urcs_raise_only_the_typed_error(body, name):
+    for parse in (
+        lambda: at.parse_storage_notice(name, f"{name}: {body}"),
+        lambda: at.parse_incoming_pdu(name, f"{name}: {body}", "00"),
+        lambda: at.parse_registration_urc(f"+CREG: {body}"),
+        lambda: at.parse_message_list(reply(at.list_messages(4), f"+CMGL: {body}", pdus=(None,))),
+        lambda: at.parse_message(reply(at.read_message(1), f"+CMGR: {body}", pdus=(None,))),
+    ):
+        with contextlib.suppress(ResponseParseError):
+            parse()
+
+
+@pytest.mark.parametrize(
+    ("command", "parse", "line"),
+    [
+        (at.query_signal(), at.parse_signal, "+CSQ: ²,99"),
+        (at.query_signal(), at.parse_signal, "+CSQ: ٣,99"),
+        (at.query_imsi(), at.parse_imsi, "٣٣٣٣٣٣٣"),
+        (at.query_storage(), at.parse_storage, "+CPMS: ²,3"),
+        (at.query_registration(), at.parse_registration, '+CREG: 2,1,"٣٣","1"'),
+    ],
+)
+def test_non_ascii_digits_are_not_numbers(command, parse, line):
+    with pytest.raises(ResponseParseError):
+        parse(reply(command, line))
+
+
+def test_a_final_with_a_non_ascii_code_keeps_it_as_text():
+    final = at.FINAL_RESULTS.match("+CME ERROR: ²")
+    assert (final.code, final.text) == (None, "²")

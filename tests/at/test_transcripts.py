@@ -13,57 +13,10 @@ import pytest
 
 from gsmgateway import at
 from gsmgateway.at import AtConnection, Prompt, Response, Urc
-from tests.helpers.at_transcripts import read_transcript
+from tests.helpers.at_transcripts import command_for, read_transcript
 
 TRANSCRIPTS = Path(__file__).resolve().parents[1] / "data" / "at_transcripts"
 NAMES = ["gammu.txt", "gammu-smsd.txt", "python-gsmmodem.txt"]
-
-BUILDERS = {
-    command.line: command
-    for command in (
-        at.attention(),
-        at.echo_off(),
-        at.report_errors(),
-        at.query_pin(),
-        at.set_pdu_mode(),
-        at.query_storage(),
-        at.query_smsc(),
-        at.query_manufacturer(),
-        at.query_model(),
-        at.query_revision(),
-        at.query_imei(),
-        at.query_imsi(),
-        at.query_signal(),
-        at.query_registration("+CREG"),
-        at.query_registration("+CGREG"),
-        at.query_operator(),
-        at.set_operator_format(0),
-        at.query_functionality(),
-        at.list_commands(),
-        at.set_storage("ME", "ME", "ME"),
-        at.set_storage("ME", "ME"),
-        at.set_storage("SM", "SM"),
-        at.set_storage("ME"),
-        at.set_storage("SM"),
-        at.new_message_indications(2, 1, 0, 2, 0),
-        at.new_message_indications(2, 1, 0, 2, None),
-    )
-}
-PARAMETRISED = [
-    (re.compile(r"^AT\+CMGS=(\d+)$"), lambda n: at.submit_pdu(int(n))),
-    (re.compile(r"^AT\+CMGL=(\d+)$"), lambda n: at.list_messages(int(n))),
-    (re.compile(r"^AT\+CMGR=(\d+)$"), lambda n: at.read_message(int(n))),
-]
-
-
-def command_for(text):
-    if text in BUILDERS:
-        return BUILDERS[text]
-    for pattern, build in PARAMETRISED:
-        found = pattern.match(text)
-        if found:
-            return build(found.group(1))
-    return at.raw(text)
 
 
 def expected_lines(data):

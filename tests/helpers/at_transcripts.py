@@ -1,10 +1,13 @@
-"""Reads the reference AT transcripts (``C>`` client bytes, ``M<`` modem bytes) into steps."""
+"""Reads the reference AT transcripts (``C>`` client bytes, ``M<`` modem bytes) into steps,
+and maps each client command line to the ``Command`` the gateway's driver would build."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from gsmgateway import at
 
 _STEP = re.compile(r"^(\d+\.\d+) (C>|M<|--) ?(.*)$")
 _CONTROL = re.compile(r"^\[control bytes (0x[0-9A-Fa-f]{2}(?: 0x[0-9A-Fa-f]{2})*)\]$")
@@ -63,3 +66,52 @@ def read_transcript(path: Path) -> tuple[Session, ...]:
     if title is not None:
         sessions.append(Session(title, tuple(steps)))
     return tuple(sessions)
+
+
+BUILDERS = {
+    command.line: command
+    for command in (
+        at.attention(),
+        at.echo_off(),
+        at.report_errors(),
+        at.query_pin(),
+        at.set_pdu_mode(),
+        at.query_storage(),
+        at.query_smsc(),
+        at.query_manufacturer(),
+        at.query_model(),
+        at.query_revision(),
+        at.query_imei(),
+        at.query_imsi(),
+        at.query_signal(),
+        at.query_registration("+CREG"),
+        at.query_registration("+CGREG"),
+        at.query_operator(),
+        at.set_operator_format(0),
+        at.query_functionality(),
+        at.list_commands(),
+        at.set_storage("ME", "ME", "ME"),
+        at.set_storage("ME", "ME"),
+        at.set_storage("SM", "SM"),
+        at.set_storage("ME"),
+        at.set_storage("SM"),
+        at.new_message_indications(2, 1, 0, 2, 0),
+        at.new_message_indications(2, 1, 0, 2, None),
+    )
+}
+PARAMETRISED = [
+    (re.compile(r"^AT\+CMGS=(\d+)$"), lambda n: at.submit_pdu(int(n))),
+    (re.compile(r"^AT\+CMGL=(\d+)$"), lambda n: at.list_messages(int(n))),
+    (re.compile(r"^AT\+CMGR=(\d+)$"), lambda n: at.read_message(int(n))),
+]
+
+
+def command_for(text: str) -> at.Command:
+    """The builder's command for a transcript line, or ``raw`` for commands we never send."""
+    if text in BUILDERS:
+        return BUILDERS[text]
+    for pattern, build in PARAMETRISED:
+        found = pattern.match(text)
+        if found:
+            return build(found.group(1))
+    return at.raw(text)
