@@ -26,7 +26,8 @@ def _not_built(name: str) -> Callable[[argparse.Namespace], int]:
 def _run_sim(args: argparse.Namespace) -> int:
     import asyncio
 
-    from gsmgateway.sim.command import SimUsageError, serve
+    from gsmgateway.sim.command import serve
+    from gsmgateway.sim.errors import SimUsageError
 
     try:
         return asyncio.run(

@@ -9,15 +9,11 @@ import sys
 from typing import TextIO
 
 from gsmgateway.sim.control import start_control
-from gsmgateway.sim.errors import UnknownProfile
+from gsmgateway.sim.errors import SimUsageError, UnknownProfile
 from gsmgateway.sim.identity import MAX_MODEMS
 from gsmgateway.sim.machine import Timing
 from gsmgateway.sim.network import SimNetwork
 from gsmgateway.sim.profiles import profile_named
-
-
-class SimUsageError(ValueError):
-    """An argument of ``gsmgateway sim`` is invalid (exit status 2)."""
 
 
 def parse_control(text: str) -> tuple[str, int]:

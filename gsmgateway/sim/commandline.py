@@ -12,6 +12,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from gsmgateway.sim.errors import SyntaxFault
+
 EXTENDED_PREFIXES = "+^$%*#"
 
 
@@ -31,10 +33,6 @@ class Command:
     name: str
     form: Form
     args: str = ""
-
-
-class SyntaxFault(ValueError):
-    """The line is not a well-formed command line (the modem answers ERROR)."""
 
 
 def _strip_spaces(body: str) -> str:

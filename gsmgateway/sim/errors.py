@@ -17,8 +17,16 @@ class InvalidRequest(SimError):
     """A control call's arguments are inconsistent (say which and why)."""
 
 
-class ModemUnplugged(SimError):
-    """The operation needs the modem's pty, and the modem is unplugged."""
+class SimUsageError(SimError, ValueError):
+    """An argument of ``gsmgateway sim`` is invalid (the command exits with status 2)."""
+
+
+class SyntaxFault(SimError, ValueError):
+    """An AT command line is malformed (the simulated modem answers ERROR)."""
+
+
+class MalformedSubmit(SimError, ValueError):
+    """Bytes the virtual SMSC was given are not a complete SMS-SUBMIT TPDU."""
 
 
 class StorageFull(SimError):

@@ -32,9 +32,9 @@ S_REGISTER_DEFAULTS = {"S0": 0, "S3": 13, "S4": 10, "S5": 8, "S7": 60, "S10": 15
 def handler_table(m: ModemMachine) -> dict[str, Handler]:
     """Every command this modem knows: the TS 27.007/27.005 set plus its profile's."""
     table: dict[str, Handler] = {
-        "E": cmd_echo,
-        "V": cmd_verbose,
-        "Q": cmd_quiet,
+        "E": _switch("echo"),
+        "V": _switch("verbose"),
+        "Q": _switch("quiet"),
         "Z": cmd_reset_settings,
         "&F": cmd_reset_settings,
         "I": cmd_ati,
@@ -130,35 +130,16 @@ def cmd_accept(m: ModemMachine, command: Command, now: float) -> Reply:
     return Reply()
 
 
-def _flag(command: Command, allowed: range) -> int:
-    value = int(command.args or "0") if command.args.isdigit() or command.args == "" else -1
-    if value not in allowed:
-        raise SyntaxFault(f"{command.name}{command.args}")
-    return value
+def _switch(attribute: str) -> Handler:
+    """ATE / ATV / ATQ (V.250 6.2.4-6.2.6): <n> is 0 or 1, absent means 0."""
 
+    def handler(m: ModemMachine, command: Command, now: float) -> Reply:
+        if command.args not in ("", "0", "1"):
+            return Reply(final=FINAL_ERROR)
+        setattr(m.settings, attribute, command.args == "1")
+        return Reply()
 
-def cmd_echo(m: ModemMachine, command: Command, now: float) -> Reply:
-    try:
-        m.settings.echo = _flag(command, range(2)) == 1
-    except SyntaxFault:
-        return Reply(final=FINAL_ERROR)
-    return Reply()
-
-
-def cmd_verbose(m: ModemMachine, command: Command, now: float) -> Reply:
-    try:
-        m.settings.verbose = _flag(command, range(2)) == 1
-    except SyntaxFault:
-        return Reply(final=FINAL_ERROR)
-    return Reply()
-
-
-def cmd_quiet(m: ModemMachine, command: Command, now: float) -> Reply:
-    try:
-        m.settings.quiet = _flag(command, range(2)) == 1
-    except SyntaxFault:
-        return Reply(final=FINAL_ERROR)
-    return Reply()
+    return handler
 
 
 def cmd_reset_settings(m: ModemMachine, command: Command, now: float) -> Reply:

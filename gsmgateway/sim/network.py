@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from gsmgateway.sim.device import SimulatedModem
-from gsmgateway.sim.errors import InvalidRequest, UnknownModem
+from gsmgateway.sim.errors import InvalidRequest, MalformedSubmit, UnknownModem
 from gsmgateway.sim.identity import identity_for
 from gsmgateway.sim.model import SMSC_DEFAULT, SubmitOutcome, SubmitRequest, Timing
 from gsmgateway.sim.profiles import profile_for, profile_named
 from gsmgateway.sim.relay import (
-    MalformedSubmit,
     deliver_from_submit,
     parse_submit,
     smsc_field,

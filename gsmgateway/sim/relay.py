@@ -12,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-
-class MalformedSubmit(ValueError):
-    """The bytes are not a complete SMS-SUBMIT TPDU."""
+from gsmgateway.sim.errors import MalformedSubmit
 
 
 @dataclass(frozen=True)

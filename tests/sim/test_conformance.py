@@ -4,9 +4,14 @@ Debian's gammu runs as a subprocess against the pty; python-gsmmodem-new (thread
 blocking) runs in a thread while the simulator's loop serves it.
 """
 
+import pytest
 from gsmmodem.modem import GsmModem
 
+from gsmgateway.sim import Timing
 from tests.sim.third_party import in_thread, run_gammu
+
+# An exception in one of python-gsmmodem's own threads fails the test that caused it.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 
 
 async def test_gammu_identifies_every_profile(start_network, tmp_path):
@@ -54,17 +59,28 @@ async def test_python_gsmmodem_connects(start_network):
     }
 
 
-async def test_gammu_sends_a_text_in_pdu_mode(start_network, tmp_path):
-    net = await start_network(2, profile="sim800")
+async def test_gammu_sends_texts_in_pdu_mode(start_network, tmp_path):
+    import asyncio
+
+    net = await start_network(3, profile="sim800")
     to = net.modems[1].identity.number
-    status, out = await run_gammu(
-        tmp_path, net.ports[0], "sendsms", "TEXT", to, "-text", "Hi gammu"
-    )
-    assert status == 0, out
-    assert "OK, message reference=1" in out
-    (entry,) = await net.log.wait_for(count=1)
-    assert (entry["text"], entry["to"], entry["concat"]) == ("Hi gammu", to, None)
-    assert entry["delivered_to"] == "modem1"
+    (plain_status, plain_out), (ucs2_status, ucs2_out) = await asyncio.gather(
+        run_gammu(tmp_path, net.ports[0], "sendsms", "TEXT", to, "-report", "-text", "Hi gammu"),
+        run_gammu(
+            tmp_path, net.ports[2], "sendsms", "TEXT", "+447911123456", "-unicode", "-text",
+            "Grüße €",
+        ),
+    )  # fmt: skip
+    assert plain_status == 0, plain_out
+    assert ucs2_status == 0, ucs2_out
+    assert "OK, message reference=1" in plain_out
+    entries = await net.log.wait_for(count=2)
+    plain = next(e for e in entries if e["modem"]["index"] == 0)
+    ucs2 = next(e for e in entries if e["modem"]["index"] == 2)
+    assert (plain["text"], plain["to"], plain["concat"]) == ("Hi gammu", to, None)
+    assert plain["encoding"] == "gsm7" and plain["status_report"] is True
+    assert plain["delivered_to"] == "modem1"
+    assert (ucs2["text"], ucs2["encoding"], ucs2["delivered_to"]) == ("Grüße €", "ucs2", "sink")
 
 
 async def test_gammu_sends_a_long_concatenated_text(start_network, tmp_path):
@@ -87,11 +103,14 @@ async def test_gammu_reads_injected_messages(start_network, tmp_path):
     net = await start_network(1)
     net.inject_sms(0, text="First inbound message", sender="+447911123456")
     net.inject_sms(0, text="Zweite Nachricht: Grüße", sender="+447911654321")
+    net.inject_sms(0, text="Long inbound " * 20, sender="MyBank", ref=9)
     status, out = await run_gammu(tmp_path, net.ports[0], "getallsms")
     assert status == 0, out
     assert "First inbound message" in out and "Zweite Nachricht: Grüße" in out
-    assert '"+447911123456"' in out and '"+447911654321"' in out
-    assert "2 SMS parts in 2 SMS sequences" in out
+    assert '"+447911123456"' in out and '"+447911654321"' in out and '"MyBank"' in out
+    for part in (1, 2):
+        assert f"Concatenated (linked) message, ID (8 bit) 9, part {part} of 2" in out
+    assert "4 SMS parts in 4 SMS sequences" in out
 
 
 def send_two(port, to):
@@ -108,7 +127,9 @@ def send_two(port, to):
 
 
 async def test_python_gsmmodem_sends_with_and_without_waiting_for_the_report(start_network):
-    net = await start_network(2)
+    # Reports 0.5 s after each submission: python-gsmmodem handles the first one in full
+    # before the second message goes; the second's report comes after the port closed.
+    net = await start_network(2, timing=Timing(status_report_delay=0.5))
     to = net.modems[1].identity.number
     ref_report, status_report, ref_plain, status_plain = await in_thread(send_two, net.ports[0], to)
     assert (ref_report, ref_plain) == (1, 2)
@@ -125,10 +146,12 @@ def receive_one(port, network_loop, inject):
     import threading
 
     got = []
+    handlers = []
     arrived = threading.Event()
 
     def on_sms(sms):
         got.append((sms.number, sms.text))
+        handlers.append(threading.current_thread())
         arrived.set()
 
     modem = GsmModem(port, 115200, smsReceivedCallbackFunc=on_sms)
@@ -137,6 +160,9 @@ def receive_one(port, network_loop, inject):
         network_loop.call_soon_threadsafe(inject)
         if not arrived.wait(20):
             raise TimeoutError("no SMS reached python-gsmmodem's callback")
+        # python-gsmmodem deletes the message (AT+CMGD) in the callback's thread after
+        # the callback returns: let it finish before the port closes.
+        handlers[0].join(20)
         return got
     finally:
         modem.close()
@@ -153,3 +179,4 @@ async def test_python_gsmmodem_receives_an_injected_sms(start_network):
 
     got = await in_thread(receive_one, net.ports[0], asyncio.get_running_loop(), inject)
     assert got == [("+447911123456", text)]
+    assert net.modems[0].machine.store.used("MT") == 0  # read from ME, then deleted

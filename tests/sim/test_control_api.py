@@ -82,3 +82,25 @@ async def test_log_route_pages(control):
     assert page == {"entries": [{"n": 2}], "next": 2}
     assert (await http.get("/log?since=x")).status == 400
     assert (await (await http.get("/sink")).json()) == {"messages": []}
+
+
+async def test_inject_through_http(control):
+    net, http = control
+    text = "".join(f"word{n:03d} " for n in range(40))  # 320 characters: 3 parts
+    reply = await http.post(
+        "/modems/1/sms",
+        json={"text": text, "sender": "MyBank", "order": [2, 3, 1], "omit": [3], "ref": 5},
+    )
+    assert reply.status == 200
+    pdus = (await reply.json())["pdus"]
+    assert len(pdus) == 2
+    stored = [m.pdu for _, m in net.modems[1].machine.store.items("SM")]
+    assert stored == pdus
+    reply = await http.post("/modems/1/sms", json={"data_hex": "0102", "encoding": "8bit"})
+    assert reply.status == 200 and (await reply.json())["pdus"][0].endswith("020102")
+    bad = await http.post("/modems/1/sms", json={"text": "x", "encoding": "latin9"})
+    assert bad.status == 400
+    bad = await http.post("/modems/1/sms", json={"text": "x", "order": [2]})
+    assert bad.status == 400
+    assert (await http.post("/modems/7/sms", json={"text": "x"})).status == 404
+    assert (await http.post("/modems/1/sms", data="not json")).status == 400

@@ -356,3 +356,44 @@ def test_bytes_after_ctrl_z_wait_for_the_networks_answer(modem):
     modem.send(SUBMIT + "\x1a")
     modem.apply(modem.machine.submit_finished(SubmitOutcome(error=332), NOW))
     assert modem.take() == b"\r\nERROR\r\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=7, max_size=164), st.booleans())
+def test_any_pdu_of_the_declared_length_is_sent_or_refused_with_304(tpdu, with_smsc):
+    h = Harness()
+    h.at("ATE0;+CMEE=1")
+    smsc = bytes.fromhex("07914447000000F1") if with_smsc else b"\x00"
+    assert h.at(f"AT+CMGS={len(tpdu)}") == "\r\n> "
+    reply = h.send((smsc + tpdu).hex().upper() + "\x1a")
+    if h.submits:
+        assert reply == "" and h.machine.phase is Phase.SUBMITTING
+        assert h.submits[0].tpdu_length == len(tpdu)
+    else:
+        assert reply == "\r\n+CMS ERROR: 304\r\n"
+
+
+@st.composite
+def plausible_submits(draw):
+    """SMS-SUBMIT TPDUs with a sane envelope and arbitrary DCS, UDH flag and user data."""
+    first = 0x01 | (draw(st.integers(0, 0xFF)) & 0xFC)
+    digits = draw(st.integers(1, 20))
+    address = bytes([digits, draw(st.sampled_from([0x81, 0x91, 0xD0]))])
+    address += draw(st.binary(min_size=(digits + 1) // 2, max_size=(digits + 1) // 2))
+    vp = {0: b"", 2: b"\xa7", 1: bytes(7), 3: bytes(7)}[(first >> 3) & 3]
+    dcs = draw(st.integers(0, 0xFF))
+    body = draw(st.binary(max_size=140))
+    udl = draw(st.one_of(st.just(len(body)), st.integers(0, 255)))
+    return bytes([first, 0]) + address + bytes([0, dcs]) + vp + bytes([udl]) + body
+
+
+@settings(max_examples=400, deadline=None)
+@given(plausible_submits())
+def test_plausible_submits_are_sent_or_refused_never_crash(tpdu):
+    h = Harness()
+    h.at("ATE0;+CMEE=1")
+    if not 7 <= len(tpdu) <= 164:
+        return
+    assert h.at(f"AT+CMGS={len(tpdu)}") == "\r\n> "
+    reply = h.send("00" + tpdu.hex().upper() + "\x1a")
+    assert (h.submits and reply == "") or reply == "\r\n+CMS ERROR: 304\r\n"

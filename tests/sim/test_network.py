@@ -234,3 +234,52 @@ async def test_write_to_storage_full_and_send_from_storage(start_network, open_c
     assert entry["to"] == net.modems[1].identity.number and entry["text"] == "stored first"
     assert "+CMGL: 1,3," in await client.command("AT+CMGL=4")  # now STO SENT
     assert await client.command("AT+CMSS=9") == "\r\n+CMS ERROR: 321\r\n"
+
+
+async def test_text_mode_routed_message_and_report(start_network, open_client):
+    net = await start_network(2)
+    sender = await ready(open_client, net.ports[0], "AT+CMGF=1", "AT+CSMP=49,167,0,0")
+    sender.send("AT+CNMI=2,2,0,1,0\r")
+    await sender.expect(rb"OK\r\n")
+    receiver = await ready(open_client, net.ports[1], "AT+CMGF=1", "AT+CNMI=2,2,0,0,0")
+    assert await sender.command(f'AT+CMGS="{net.modems[1].identity.number}"') == "\r\n> "
+    await sender.command(b"routed in text mode\x1a")
+    number = net.modems[0].identity.number
+    routed = await receiver.expect(rb'\+CMT: "([^"]+)",,"([^"]+)"\r\n([^\r]*)\r\n')
+    assert routed.group(1).decode() == number
+    assert routed.group(3) == b"routed in text mode"
+    # TP-SRR from AT+CSMP <fo>=49: the report comes back as a text-mode +CDS
+    report = await sender.expect(rb'\+CDS: 6,1,"([^"]+)",145,"[^"]+","[^"]+",0\r\n')
+    assert report.group(1).decode() == net.modems[1].identity.number
+
+
+async def test_national_shift_headers_reach_the_recipient_untouched(start_network, open_client):
+    from gsmgateway.sms.pdu import decode_pdu, encode_message
+    from gsmgateway.sms.plan import plan_text
+
+    net = await start_network(2)
+    sender = await ready(open_client, net.ports[0])
+    receiver = await ready(open_client, net.ports[1], "AT+CNMI=2,2,0,0,0")
+    text = "Çağrı merkezi: şimdi arayın, ğüşıöç " * 3
+    plan = plan_text(text, national=["tr"])
+    assert plan.locking == "tr" or plan.single == "tr"
+    pdus = encode_message(net.modems[1].identity.number, plan, concat_ref=77)
+    for pdu in pdus:
+        assert await client_send(sender, pdu) in range(256)
+    received = []
+    for _ in pdus:
+        routed = await receiver.expect(rb"\+CMT: ,\d+\r\n([0-9A-F]+)\r\n")
+        received.append(decode_pdu(routed.group(1).decode(), smsc=True))
+    assert "".join(d.text for d in received) == text
+    assert {d.national for d in received} == {(plan.locking, plan.single)}
+    sent = [decode_pdu(p.hex, smsc=True) for p in pdus]
+    assert [d.udh for d in received] == [d.udh for d in sent]
+    entries = await net.log.wait_for(count=len(pdus))
+    assert "".join(e["text"] for e in entries) == text
+
+
+async def client_send(client, pdu):
+    """AT+CMGS with one of our codec's SubmitPdu values."""
+    assert await client.command(f"AT+CMGS={pdu.tpdu_length}") == "\r\n> "
+    reply = await client.command(pdu.hex.upper().encode() + b"\x1a", timeout=10)
+    return int(re.search(r"\+CMGS: (\d+)", reply).group(1))
