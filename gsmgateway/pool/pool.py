@@ -360,6 +360,7 @@ class Pool:
                 self._idle_pending.clear()
             serving = [w.serving for w in self._workers.values() if w.in_service]
             left_idle = []
+            handed: set[str] = set()
             for imei in claim_order(self._candidates(offered), self.clock()):
                 worker = self._workers[imei]
                 if not worker.idle or self._stopping:
@@ -379,11 +380,19 @@ class Pool:
                     claim = None
                 if claim is None:
                     left_idle.append(worker)
-                elif worker.idle:
+                elif worker.idle and not self._stopping:
                     worker.offer(claim)
+                    handed.add(imei)
                 else:
                     with contextlib.suppress(StoreError):
                         await self.store.release(claim.message_id, imei, now=self.clock())
+                # Yield between claims: a modem just handed a part writes its AT+CMGS, and
+                # the bytes of the others are read, while this pass goes on.
+                await asyncio.sleep(0)
+            for imei in offered:
+                worker = self._workers.get(imei)
+                if worker is not None and imei not in handed:
+                    worker.considered()
             timeout = max(next_full - time.monotonic(), 0.0)
             all_idle = self._candidates(self._workers)
             wake_at = next_wakeup(all_idle, self.clock())

@@ -6,6 +6,7 @@ counters are cumulative since the gateway started (Prometheus counters read them
 
 from __future__ import annotations
 
+import copy
 import enum
 from dataclasses import asdict, dataclass, field
 
@@ -120,7 +121,7 @@ class ModemSnapshot:
             groups=groups,
             last_error=last_error,
             since=since,
-            counters=ModemCounters(**asdict(counters)),
+            counters=copy.copy(counters),
         )
 
     @property

@@ -118,6 +118,7 @@ class ModemWorker:
         self._operator_due = True
         self._last_health = Health()
         self._refused_pin: str | None = None
+        self._claim_pending = False
         self._closed_driver_stats = dict.fromkeys(
             ("at_commands", "timeouts", "garbage_bytes", "urcs"), 0
         )
@@ -185,6 +186,17 @@ class ModemWorker:
 
     # -- what the pool does to it -------------------------------------------------
 
+    def _ask_for_work(self) -> None:
+        """Idle now: the dispatcher is to look for a part before anything else is done."""
+        self._claim_pending = True
+        self.pool.modem_idle(self)
+
+    def considered(self) -> None:
+        """The dispatcher looked for a part for this modem (found one or not)."""
+        if self._claim_pending:
+            self._claim_pending = False
+            self._wake.set()
+
     def attach(self, driver: ModemDriver) -> None:
         """A probe found this modem on ``driver``'s port: serve it there."""
         if self.driver is not None:
@@ -200,6 +212,7 @@ class ModemWorker:
         if self._hand is not None:
             raise RuntimeError(f"modem {self.imei} already holds a claim")
         self._hand = _Hand(claim, claim.lease_until)
+        self._claim_pending = False
         self._set_state(ModemState.SENDING)
         self._wake.set()
 
@@ -327,7 +340,7 @@ class ModemWorker:
         self._schedule_poll(immediately=False)
         self.last_error = None
         self._set_state(self._serving_state())
-        self.pool.modem_idle(self)
+        self._ask_for_work()
         return True
 
     def _pin_for(self, iccid: str) -> str:
@@ -388,8 +401,13 @@ class ModemWorker:
             if state is not self.state:
                 self._set_state(state)
                 if state.in_service:
-                    self.pool.modem_idle(self)
+                    self._ask_for_work()
             now = time.monotonic()
+            if self._claim_pending:
+                # The dispatcher has yet to look for a part for this modem: no poll may
+                # start before it did, so a waiting part never waits for a poll.
+                await wait_event(self._wake, None)
+                continue
             if now >= self._next_poll:
                 await self._poll_once()
                 continue
@@ -547,7 +565,7 @@ class ModemWorker:
             self.idle_since = time.monotonic()
             if self.driver is not None and not self._stopping:
                 self._set_state(self._serving_state())
-                self.pool.modem_idle(self)
+                self._ask_for_work()
 
     async def _wait_for_rate(self) -> None:
         if self.budget is None:

@@ -48,7 +48,7 @@ async def test_unplug_mid_send_leaves_that_part_unknown_and_the_modem_returns(
         sim.set_timing(Timing())
         await wait_state(pool, imei, ModemState.READY, ModemState.SENDING)
         found = await wait_parts(memory_store, pinned, DONE | {PartState.UNKNOWN})
-        assert [part.state for part in found.parts][0] is PartState.UNKNOWN
+        assert found.parts[0].state is PartState.UNKNOWN
         assert {part.state for part in found.parts[1:]} <= DONE  # sent after the re-plug
         assert {part.modem for part in found.parts} == {imei}  # pinned: one modem
         for message_id in others:
