@@ -180,7 +180,7 @@ async def serve(
         stack.push_async_callback(_bounded, store.close(), 2.0, "closing the store")
         keys = await resolve_api_keys(config.api.key_hashes, environ, store, now=time.time())
         network = await _start_simulation(settings, stack)
-        ports = network.ports() if network is not None else []
+        ports = network.ports if network is not None else []
         pool = pool_factory(config, store, ports)
         await pool.start()
         stack.push_async_callback(
