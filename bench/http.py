@@ -18,24 +18,29 @@ loop thread. Last line: one JSON object with the figures.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import importlib.util
-import json
-import os
-import re
-import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# This file is named http.py: its own directory must not be on the import path, where it
+# would stand in for the standard library's http package (aiohttp, urllib need it).
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import importlib.util  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
 
 KEY = "bench-key-0123456789abcdef"
 CONNECTIONS = 64
