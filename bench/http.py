@@ -9,7 +9,7 @@ fixed rate of 1,000 requests/s (open loop: latency counted from each request's
 scheduled time, so a stall is not hidden). Measured in order on one server: RSS idle;
 100 batches of 1,000 (100,000 queued parts) and RSS after; single-message POSTs for
 10 s; 10 s at 1,000/s. Enqueue and claim cost at 1,000 vs 1,000,000 queued parts come
-from bench/store.py's ``scale_point`` (the store's own benchmark).
+from bench/store.py's ``scale`` (the store's own benchmark).
 
 On this shared 2-core machine the server and the load generator compete for the cores:
 the figures are pessimistic. ``--profile FILE`` writes a cProfile of the server's event
@@ -304,13 +304,13 @@ def store_scaling() -> tuple[float, float, dict]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
 
-    async def measure() -> tuple:
+    async def measure() -> dict[str, float]:
         with tempfile.TemporaryDirectory(prefix="gsmgateway-bench-scale-") as tmp:
-            small = await module.scale_point(Path(tmp), module.SMALL)
-            big = await module.scale_point(Path(tmp), module.BIG)
-        return small, big
+            return await module.scale(Path(tmp))
 
-    (small_enqueue, small_claim), (big_enqueue, big_claim) = asyncio.run(measure())
+    medians = asyncio.run(measure())
+    small_enqueue, big_enqueue = medians["enqueue_1k"], medians["enqueue_1m"]
+    small_claim, big_claim = medians["claim_1k"], medians["claim_1m"]
     detail = {
         "enqueue_ms_1k": small_enqueue * 1e3,
         "enqueue_ms_1m": big_enqueue * 1e3,
@@ -386,7 +386,7 @@ def conduct(profile: str | None, skip_scaling: bool) -> None:
         enqueue_ratio, claim_ratio, detail = store_scaling()
         figures["enqueue_ratio_1m_vs_1k"] = enqueue_ratio
         figures["claim_ratio_1m_vs_1k"] = claim_ratio
-        print("  store (bench/store.py scale_point), median of one call at 1k vs 1M queued:")
+        print("  store (bench/store.py scale), median of one call at 1k vs 1M queued:")
         print(
             f"    enqueue {detail['enqueue_ms_1k']:.2f} ms vs {detail['enqueue_ms_1m']:.2f} ms"
             f" (ratio {enqueue_ratio:.2f})"
