@@ -27,6 +27,10 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# One decoder for every request (json.loads with options would build one per call).
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+
+
 async def read_json(request: web.Request, limit: int) -> tuple[Any, bytes]:
     """The decoded JSON body and its raw bytes."""
     length = request.content_length
@@ -48,7 +52,8 @@ async def read_json(request: web.Request, limit: int) -> tuple[Any, bytes]:
     if not raw:
         raise invalid("the request body is empty; a JSON object is expected")
     try:
-        return json.loads(raw, parse_constant=_no_constants), raw
+        # RFC 8259 8.1: JSON between systems is UTF-8.
+        return _DECODER.decode(raw.decode("utf-8")), raw
     except UnicodeDecodeError:
         raise invalid("the request body is not UTF-8 text") from None
     except RecursionError:

@@ -269,3 +269,21 @@ def test_arbitrary_batches_get_an_answer_not_a_500(live, body):
     assert status in (202, 400), answer
     if status == 202:
         assert len(answer["results"]) == len(body.get("messages", body.get("recipients", [])))
+
+
+async def test_non_utf8_authorization_is_401_not_500(client):
+    import asyncio
+
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(b"GET /v1/modems HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\n\r\n")
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), 10)
+    writer.close()
+    assert status_line.split()[1] == b"401"
+
+
+async def test_repeated_key_is_still_checked(client):
+    assert (await client.get("/v1/modems", headers=AUTH)).status == 200
+    assert (await client.get("/v1/modems", headers=AUTH)).status == 200
+    other = {"Authorization": f"Bearer {KEY}x"}
+    assert (await client.get("/v1/modems", headers=other)).status == 401
