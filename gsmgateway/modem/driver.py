@@ -168,8 +168,9 @@ class ModemDriver:
         self._memory = STORAGE
         self._ack_routed = False
         self._resetting = False
-        self._ready_lines: set[str] = set()
+        self._lines_seen: set[str] = set()  # untagged URC lines since the last reset
         self._line_seen = asyncio.Event()
+        self._identified = False
         self._start_reader()
 
     # -- opening and closing ----------------------------------------------------------
@@ -286,7 +287,8 @@ class ModemDriver:
 
     def _urc(self, event: Urc) -> None:
         name, line = event.name, event.line
-        self._ready_lines.add(line.strip())
+        if len(self._lines_seen) < 64:
+            self._lines_seen.add(line.strip())
         self._line_seen.set()
         try:
             if name in ("+CMTI", "+CDSI"):
@@ -428,11 +430,10 @@ class ModemDriver:
 
     async def identify(self) -> str:
         """Make sure a modem answers and return its IMEI; NotAModem otherwise (quickly)."""
-        # A modem left in a prompt by a crashed client eats our lines as PDU text: the
-        # core's first resync writes ESC and a probe (gammu opens the same way).
-        with contextlib.suppress(CommandTimeout):
-            await self._in_step(self.settings.probe_timeout)
         if self._resync is None and self._conn.pending is None:
+            # What the line holds is unknown (a modem left in a prompt by a crashed
+            # client eats our lines as PDU text): the core's resync writes ESC and a
+            # probe first, as gammu opens a port.
             self._abandon(timed_out=False)
         try:
             if not await self.probe():
@@ -442,6 +443,23 @@ class ModemDriver:
             imei = await self._read_imei()
         except (CommandTimeout, ModemFault) as error:
             raise NotAModem(f"{self.path}: {error}") from error
+        self._identified = True
+        if self.imei is None:
+            self.imei = imei
+        return imei
+
+    async def _identity_checked(self) -> str:
+        """The IMEI, asked again unless just asked; a different one means another modem."""
+        if self._identified and self.imei:
+            self._identified = False
+            return self.imei
+        try:
+            imei = await self.identify()
+        except NotAModem as error:
+            raise CommandTimeout(str(error)) from error
+        self._identified = False
+        if self.imei and imei != self.imei:
+            raise PortUnavailable(f"{self.path}: another modem (IMEI {imei}) answers here now")
         self.imei = imei
         return imei
 
@@ -473,7 +491,7 @@ class ModemDriver:
         Raises SimLocked / SimNotReady (SIM), CommandTimeout / ModemFault (modem),
         PortClosed (port gone).
         """
-        imei = self.imei or await self.identify()
+        imei = await self._identity_checked()
         manufacturer = await self._identity_line(at.query_manufacturer())
         model = await self._identity_line(at.query_model())
         revision = await self._identity_line(at.query_revision())
@@ -768,7 +786,8 @@ class ModemDriver:
     # -- recovery ---------------------------------------------------------------------------
 
     async def reopen(self) -> None:
-        """Close the port and open it again; NotAModem/PortUnavailable if that fails."""
+        """Close the port and open it again; PortUnavailable or CommandTimeout if that fails."""
+        self._identified = False
         await self._close_link()
         self._lost = None
         self._resync = None
@@ -782,27 +801,45 @@ class ModemDriver:
     async def reset(self) -> None:
         """``AT+CFUN=1,1`` and wait until the modem answers again (re-plugging if it must)."""
         self._resetting = True
+        self._identified = False
+        loop = asyncio.get_running_loop()
         try:
+            self._lines_seen.clear()
             with contextlib.suppress(CommandTimeout, PortClosed):
                 await self._execute(at.reset_modem())
-            deadline = asyncio.get_running_loop().time() + self.settings.reset_wait
-            while asyncio.get_running_loop().time() < deadline:
+            deadline = loop.time() + self.settings.reset_wait
+            while loop.time() < deadline:
                 await asyncio.sleep(min(1.0, self.settings.reset_wait / 10))
                 if self.closed or self.profile.reset_replugs:
                     if not os.path.exists(self.path):
                         continue
                     try:
                         await self.reopen()
-                        return
                     except (PortUnavailable, CommandTimeout, PortClosed):
                         continue
-                if await self.probe():
-                    return
+                elif not await self.probe():
+                    continue
+                await self._wait_ready_line(min(self.profile.boot_seconds, deadline - loop.time()))
+                return
             raise CommandTimeout(
                 f"{self.path}: no answer {self.settings.reset_wait:g} s after reset"
             )
         finally:
             self._resetting = False
+
+    async def _wait_ready_line(self, timeout: float) -> None:
+        """After a boot we saw begin (its first URCs), wait a bounded while for the
+        profile's "SMS ready" line. A port opened after the boot URCs (pyserial drops
+        what was received before it opened) has nothing to wait for: SMS commands that
+        find the SIM still busy are retried by ``_sim_settled`` anyway."""
+        wanted = set(self.profile.ready_lines)
+        if not wanted or not self._lines_seen:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(timeout, 0.0)):
+                while not wanted & self._lines_seen:
+                    self._line_seen.clear()
+                    await self._line_seen.wait()
 
 
 def _now() -> float:

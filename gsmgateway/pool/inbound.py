@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from gsmgateway.sms.status import classify_status
-
 from gsmgateway.modem.decoding import ReceivedReport, ReceivedSms
 from gsmgateway.sms.reassembly import AssembledMessage, InboundPart, Reassembler
+from gsmgateway.sms.status import classify_status
 from gsmgateway.store.interface import ReportOutcome, Store
 
 log = logging.getLogger(__name__)

@@ -329,6 +329,10 @@ class ModemWorker:
             except (PortClosed, PortUnavailable) as error:
                 raise _PortGone(str(error)) from error
         self.identity = identity
+        # SIM notices from before this init (boot URCs, the lock just undone) are stale.
+        self._events = deque(
+            (e for e in self._events if not isinstance(e, SimChanged)), maxlen=self._events.maxlen
+        )
         self.settings = self.pool.config.modem_settings(self.imei, identity.iccid)
         if self.settings is not None and not self.settings.enabled:
             self._set_state(ModemState.DISABLED)

@@ -302,3 +302,12 @@ async def test_a_port_that_answers_garbage_is_given_up_quickly(silent_pty, open_
         assert time.monotonic() - started < 5
     finally:
         loop.remove_reader(master)
+
+
+async def test_a_reset_that_re_enumerates_the_usb_device_is_waited_for(start_network, open_driver):
+    network, driver, events = await ready_driver(start_network, open_driver, "quectel")
+    await driver.reset()
+    assert network.modems[0].plug_count == 2  # the pty went away and a new one came
+    assert not [e for e in events if isinstance(e, PortLost)]  # expected, not reported
+    identity = await driver.initialise()
+    assert identity.imei == network.modems[0].identity.imei

@@ -218,3 +218,27 @@ async def test_a_pin_lock_without_a_pin_parks_the_modem_and_others_send(
             assert found.parts[0].modem == net.modems[1].identity.imei
         assert sim.machine.sim.pin_attempts_left == 3  # no PIN was guessed
         assert pool.ready
+
+
+async def test_a_message_pinned_to_a_modem_that_stays_away_goes_out_elsewhere(
+    start_network, memory_store
+):
+    net = await start_network(2)
+    away, other = net.modems
+    away.set_timing(Timing(cmgs_delay=0.3))
+    [message_id] = await enqueue(memory_store, message(OUTSIDE, *THREE))
+    config = fast_config([net.ports[0]], send_timeout=5.0)
+    async with running_pool(config, memory_store) as pool:
+        await wait_for(
+            lambda: len([e for e in net.log.entries if e["modem"]["index"] == 0]) == 1,
+            10,
+            "the first part sent",
+        )
+        await wait_for(lambda: away.machine.phase.value == "submitting", 10, "part 2 in CMGS")
+        away.unplug()  # for good
+        await wait_state(pool, away.identity.imei, ModemState.OFFLINE)
+        pool.add_ports([net.ports[1]])
+        found = await wait_parts(memory_store, message_id, DONE | {PartState.UNKNOWN})
+        states = [part.state for part in found.parts]
+        assert states[0] in DONE and states[1] is PartState.UNKNOWN and states[2] in DONE
+        assert found.parts[2].modem == other.identity.imei
