@@ -186,8 +186,12 @@ async def serve(
         stack.push_async_callback(
             _bounded, pool.stop(POOL_GRACE_SECONDS), POOL_GRACE_SECONDS + 0.5, "stopping the pool"
         )
+        # Without endpoints only events left from an earlier config can wait (to be given
+        # up): look rarely.
         dispatcher = WebhookDispatcher(
-            store, [Endpoint.from_config(hook) for hook in config.webhook]
+            store,
+            [Endpoint.from_config(hook) for hook in config.webhook],
+            poll_seconds=1.0 if config.webhook else 30.0,
         )
         app = create_app(
             store,
