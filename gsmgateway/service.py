@@ -29,7 +29,15 @@ from typing import Any, Protocol, TextIO
 
 from aiohttp import web
 
-from gsmgateway.api import ApiMetrics, ApiSettings, KeySetup, PoolView, create_app, resolve_api_keys
+from gsmgateway.api import (
+    ApiMetrics,
+    ApiSettings,
+    KeySetup,
+    PoolView,
+    create_app,
+    create_key_if_none,
+    resolve_api_keys,
+)
 from gsmgateway.config import Config, load_config, parse_listen
 from gsmgateway.sdnotify import SystemdNotifier
 from gsmgateway.store.interface import Store
@@ -178,7 +186,9 @@ async def serve(
         stack.callback(notifier.close)
         store = await _open_store(settings)
         stack.push_async_callback(_bounded, store.close(), 2.0, "closing the store")
-        keys = await resolve_api_keys(config.api.key_hashes, environ, store, now=time.time())
+        keys = await resolve_api_keys(
+            config.api.key_hashes, environ, store, now=time.time(), create=False
+        )
         network = await _start_simulation(settings, stack)
         ports = network.ports if network is not None else []
         pool = pool_factory(config, store, ports)
@@ -217,6 +227,7 @@ async def serve(
             raise ServeError(
                 f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}"
             ) from None
+        keys = await create_key_if_none(keys, store, now=time.time())
         numbers = [modem.identity.number for modem in network.modems] if network is not None else []
         print(banner(settings, keys, environ, numbers), file=out, flush=True)
         notifier.ready(f"serving {settings.host}:{settings.port}")

@@ -36,7 +36,7 @@ class ApiKeys:
     """The hashes of the accepted keys."""
 
     def __init__(self, hashes: frozenset[str]) -> None:
-        self.hashes = hashes
+        self.hashes = frozenset(hashes)
         # The last header value accepted: most clients send one key over and over, and
         # comparing with it (in constant time) spares a SHA-256 per request.
         self._last_accepted: bytes | None = None
@@ -57,6 +57,10 @@ class ApiKeys:
             self._last_accepted = raw
             return True
         return False
+
+    def add(self, key_hash: str) -> None:
+        """Accept one more key (its hash)."""
+        self.hashes = self.hashes | {key_hash}
 
     def _check(self, authorization: str) -> bool:
         if authorization[:7].lower() != _BEARER:
@@ -81,16 +85,32 @@ class KeySetup:
 
 
 async def resolve_api_keys(
-    config_hashes: Iterable[str], environ: Mapping[str, str], store: Store, *, now: float
+    config_hashes: Iterable[str],
+    environ: Mapping[str, str],
+    store: Store,
+    *,
+    now: float,
+    create: bool = True,
 ) -> KeySetup:
-    """Collect the accepted keys; create and store one when there are none at all."""
+    """Collect the accepted keys; with none at all, create and store one (unless
+    ``create`` is False: then call ``create_key_if_none`` once the gateway serves, so that
+    a key is never made by a start that fails before it could print it)."""
     hashes = set(config_hashes)
     env_key = environ.get(API_KEY_VARIABLE, "").strip()
     if env_key:
         hashes.add(hash_key(env_key))
     hashes.update(await store.api_key_hashes())
-    if hashes:
-        return KeySetup(ApiKeys(frozenset(hashes)), from_environment=bool(env_key))
+    setup = KeySetup(ApiKeys(frozenset(hashes)), from_environment=bool(env_key))
+    if create:
+        return await create_key_if_none(setup, store, now=now)
+    return setup
+
+
+async def create_key_if_none(setup: KeySetup, store: Store, *, now: float) -> KeySetup:
+    """``setup`` as it is when it has a key, else with a new key stored and accepted."""
+    if setup.keys.hashes:
+        return setup
     key = new_key()
     await store.add_api_key(hash_key(key), "created at first start", now=now)
-    return KeySetup(ApiKeys(frozenset({hash_key(key)})), created=key)
+    setup.keys.add(hash_key(key))
+    return KeySetup(setup.keys, created=key)

@@ -107,3 +107,25 @@ def test_banner_gives_a_curl_command_with_the_key(tmp_path):
     assert "http://127.0.0.1:8080" in text and "K3y" in text
     assert "curl -sS -H 'Authorization: Bearer K3y'" in text
     assert '"to": "+447400100001"' in text
+
+
+async def test_a_start_that_cannot_listen_creates_no_key(tmp_path):
+    from gsmgateway.service import ServeError
+    from gsmgateway.store.sqlite import SqliteStore
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        task, _out, _stop, _pool = await run_serve(tmp_path, {}, port)
+        try:
+            await asyncio.wait_for(task, 15)
+        except ServeError as error:
+            assert "cannot listen" in str(error)
+        else:
+            raise AssertionError("serve started on a busy port")
+    store = await SqliteStore.open(tmp_path / "gw.db")
+    try:
+        assert await store.api_key_hashes() == ()
+    finally:
+        await store.close()
