@@ -644,6 +644,41 @@ class ModemDriver:
         """``AT+CPIN?`` answers READY."""
         return await self._sim_state() is PinState.READY
 
+    async def describe(self) -> dict[str, object]:
+        """Who the modem is, read without changing anything (no PIN is entered):
+        ``gsmgateway probe``. NotAModem when nothing modem-like answers."""
+        imei = await self.identify()
+        manufacturer = await self._identity_line(at.query_manufacturer())
+        model = await self._identity_line(at.query_model())
+        self.profile = choose_profile(manufacturer, model)
+        state = await self._sim_state()
+        iccid = await self._read_iccid()
+        imsi = ""
+        if state is PinState.READY:
+            response = await self._try(at.query_imsi())
+            if response is not None:
+                with contextlib.suppress(AtError):
+                    imsi = answers.parse_imsi(response)
+            await self.refresh_registration()
+            await self.refresh_operator()
+        await self.refresh_signal()
+        signal = self.health.signal
+        return {
+            "port": self.path,
+            "manufacturer": manufacturer,
+            "model": model,
+            "revision": await self._identity_line(at.query_revision()),
+            "profile": self.profile.name,
+            "imei": imei,
+            "sim": state.value if state else "no answer",
+            "iccid": iccid,
+            "imsi": imsi,
+            "registration": self.health.registration.name.lower(),
+            "operator": self.health.operator,
+            "rssi": signal.rssi if signal else None,
+            "signal_dbm": signal.dbm if signal else None,
+        }
+
     # -- sending ---------------------------------------------------------------------------
 
     async def send_pdu(
