@@ -119,6 +119,7 @@ class ModemWorker:
         self._last_health = Health()
         self._refused_pin: str | None = None
         self._claim_pending = False
+        self._health_changed = False
         self._closed_driver_stats = dict.fromkeys(
             ("at_commands", "timeouts", "garbage_bytes", "urcs"), 0
         )
@@ -205,6 +206,7 @@ class ModemWorker:
         self.port = driver.path
         driver.on_event = self._on_driver_event
         self._events.clear()
+        self._health_changed = False
         self._task = asyncio.create_task(self._run(), name=f"modem {self.imei}")
 
     def offer(self, claim: Claim) -> None:
@@ -246,6 +248,12 @@ class ModemWorker:
         self.pool.modem_changed(self)
 
     def _on_driver_event(self, event: ModemEvent) -> None:
+        # A URC storm of registration reports must not crowd out a +CMTI in the bounded
+        # queue: health changes are one flag, however many arrive.
+        if isinstance(event, HealthChanged):
+            if self._health_changed:
+                return
+            self._health_changed = True
         self._events.append(event)
         self._wake.set()
 
@@ -384,11 +392,14 @@ class ModemWorker:
         return False
 
     async def _sleep(self, seconds: float) -> None:
-        """Sleep, but wake at once when stopping."""
-        self._wake.clear()
-        if self._stopping:
-            return
-        await wait_event(self._wake, seconds)
+        """Sleep ``seconds`` (events from the modem wait), but return at once on stop."""
+        deadline = time.monotonic() + seconds
+        while not self._stopping:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._wake.clear()
+            await wait_event(self._wake, left)
 
     # -- serving ------------------------------------------------------------------
 
@@ -478,6 +489,7 @@ class ModemWorker:
             )
             return
         if isinstance(event, HealthChanged):
+            self._health_changed = False
             if driver.health.registered and self.state is ModemState.NO_NETWORK:
                 self._operator_due = True
                 self._schedule_poll(immediately=True)
