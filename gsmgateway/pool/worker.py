@@ -348,7 +348,7 @@ class ModemWorker:
         if self.budget is None:
             self.budget = await self.pool.seed_budget(self, SendLimits.of(self.settings))
         await self._drain_sim()
-        self._operator_due = True
+        self._operator_due = False  # the init has just read it
         self._schedule_poll(immediately=False)
         self.last_error = None
         self._set_state(self._serving_state())
@@ -455,9 +455,10 @@ class ModemWorker:
                 await driver.refresh_operator()
                 self._operator_due = False
             elif not driver.registration_urcs and self._registration_poll_due:
+                # No +CREG reports from this modem: ask for registration and signal in
+                # turn, one command per poll.
                 await driver.refresh_registration()
                 self._registration_poll_due = False
-                return
             else:
                 await driver.refresh_signal()
                 self._registration_poll_due = True
