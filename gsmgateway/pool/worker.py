@@ -58,6 +58,7 @@ from gsmgateway.modem.results import (
     SimChanged,
 )
 from gsmgateway.pool.concat_refs import ConcatRefs
+from gsmgateway.pool.errors import ModemTrouble, PortGone
 from gsmgateway.pool.quotas import SendBudget, SendLimits
 from gsmgateway.pool.recovery import RecoveryLadder, RecoveryStep
 from gsmgateway.pool.routing import DEFAULT_GROUP, ServingModem
@@ -72,14 +73,6 @@ if TYPE_CHECKING:
     from gsmgateway.pool.pool import Pool
 
 log = logging.getLogger(__name__)
-
-
-class _Trouble(Exception):
-    """Internal: the modem needs the recovery ladder (``reason`` says why)."""
-
-
-class _PortGone(Exception):
-    """Internal: the port vanished; the modem goes offline until rediscovered."""
 
 
 @dataclass
@@ -263,15 +256,15 @@ class ModemWorker:
                 up = await self._bring_up()
                 # Back after an unplug: whatever episode was under way has ended.
                 self.ladder = self.ladder.recovered(self.pool.clock())
-            except _Trouble as trouble:
+            except ModemTrouble as trouble:
                 up = await self._recover(str(trouble))
             while up:
                 try:
                     await self._serve()
                     return
-                except _Trouble as trouble:
+                except ModemTrouble as trouble:
                     up = await self._recover(str(trouble))
-        except _PortGone as gone:
+        except PortGone as gone:
             await self._go_offline(str(gone))
         except asyncio.CancelledError:
             raise
@@ -333,9 +326,9 @@ class ModemWorker:
                 if not await self._wait_for_sim():
                     return False
             except (CommandTimeout, ModemFault) as error:
-                raise _Trouble(f"init: {error}") from error
+                raise ModemTrouble(f"init: {error}") from error
             except (PortClosed, PortUnavailable) as error:
-                raise _PortGone(str(error)) from error
+                raise PortGone(str(error)) from error
         self.identity = identity
         # SIM notices from before this init (boot URCs, the lock just undone) are stale.
         self._events = deque(
@@ -369,7 +362,7 @@ class ModemWorker:
 
     def _driver(self) -> ModemDriver:
         if self.driver is None:
-            raise _PortGone("no port attached")
+            raise PortGone("no port attached")
         return self.driver
 
     async def _wait_for_sim(self) -> bool:
@@ -386,9 +379,9 @@ class ModemWorker:
                 if await self._driver().sim_ready():
                     return True
             except (PortClosed, PortUnavailable) as error:
-                raise _PortGone(str(error)) from error
+                raise PortGone(str(error)) from error
             except (CommandTimeout, ModemFault) as error:
-                raise _Trouble(f"SIM check: {error}") from error
+                raise ModemTrouble(f"SIM check: {error}") from error
         return False
 
     async def _sleep(self, seconds: float) -> None:
@@ -447,7 +440,7 @@ class ModemWorker:
             if not driver.health.registered:
                 # Lost network: is it the SIM (PIN lock after a SIM reset) or the network?
                 if not await driver.sim_ready():
-                    raise _Trouble("SIM no longer ready")
+                    raise ModemTrouble("SIM no longer ready")
                 await driver.refresh_registration()
                 if driver.health.registered:
                     self._operator_due = True
@@ -463,9 +456,9 @@ class ModemWorker:
                 await driver.refresh_signal()
                 self._registration_poll_due = True
         except (PortClosed, PortUnavailable) as error:
-            raise _PortGone(str(error)) from error
+            raise PortGone(str(error)) from error
         except (CommandTimeout, ModemFault) as error:
-            raise _Trouble(f"health poll: {error}") from error
+            raise ModemTrouble(f"health poll: {error}") from error
         self._note_healthy()
         self._schedule_poll(immediately=False)
 
@@ -480,7 +473,7 @@ class ModemWorker:
     async def _handle_event(self, event: ModemEvent) -> None:
         driver = self._driver()
         if isinstance(event, PortLost):
-            raise _PortGone(event.reason)
+            raise PortGone(event.reason)
         if isinstance(event, LateSubmitReport):
             self.counters.late_reports += 1
             log.warning(
@@ -496,14 +489,14 @@ class ModemWorker:
                 self._schedule_poll(immediately=True)
             return
         if isinstance(event, SimChanged):
-            raise _Trouble("the SIM changed state (reset or PIN lock)")
+            raise ModemTrouble("the SIM changed state (reset or PIN lock)")
         if isinstance(event, MessageWaiting):
             try:
                 inbound = await driver.read_stored(event.location)
             except (PortClosed, PortUnavailable) as error:
-                raise _PortGone(str(error)) from error
+                raise PortGone(str(error)) from error
             except (CommandTimeout, ModemFault) as error:
-                raise _Trouble(f"reading {event.location}: {error}") from error
+                raise ModemTrouble(f"reading {event.location}: {error}") from error
             if inbound is not None:
                 await self._store_inbound(inbound)
             return
@@ -515,9 +508,9 @@ class ModemWorker:
         try:
             stored = await driver.list_stored()
         except (PortClosed, PortUnavailable) as error:
-            raise _PortGone(str(error)) from error
+            raise PortGone(str(error)) from error
         except (CommandTimeout, ModemFault) as error:
-            raise _Trouble(f"listing stored messages: {error}") from error
+            raise ModemTrouble(f"listing stored messages: {error}") from error
         for inbound in stored:
             await self._store_inbound(inbound)
 
@@ -547,9 +540,9 @@ class ModemWorker:
         try:
             await self._driver().acknowledge(inbound)
         except (PortClosed, PortUnavailable) as error:
-            raise _PortGone(str(error)) from error
+            raise PortGone(str(error)) from error
         except (CommandTimeout, ModemFault) as error:
-            raise _Trouble(f"deleting a stored message: {error}") from error
+            raise ModemTrouble(f"deleting a stored message: {error}") from error
 
     # -- sending ------------------------------------------------------------------
 
@@ -712,8 +705,8 @@ class ModemWorker:
     def _trouble(self, driver: ModemDriver, reason: str) -> NoReturn:
         """Leave the send loop: offline if the port is gone, else up the recovery ladder."""
         if driver.closed:
-            raise _PortGone(reason)
-        raise _Trouble(reason)
+            raise PortGone(reason)
+        raise ModemTrouble(reason)
 
     async def _attempts(self, claim: Claim, part: ClaimedPart) -> int:
         attempts = getattr(part, "attempts", None)
@@ -805,7 +798,7 @@ class ModemWorker:
             try:
                 await self._run_step(step)
                 up = await self._bring_up()
-            except _Trouble as trouble:
+            except ModemTrouble as trouble:
                 reason = str(trouble)
                 log.warning("modem %s: %s did not help: %s", self.imei, step.value, reason)
                 self.ladder, attempt = self.ladder.step_failed(self.pool.clock())
@@ -822,7 +815,7 @@ class ModemWorker:
             if step is RecoveryStep.PROBE:
                 self.counters.probes += 1
                 if not await driver.probe():
-                    raise _Trouble("no answer to AT")
+                    raise ModemTrouble("no answer to AT")
             elif step is RecoveryStep.REOPEN:
                 self.counters.reopens += 1
                 await driver.reopen()
@@ -830,6 +823,6 @@ class ModemWorker:
                 self.counters.resets += 1
                 await driver.reset()
         except (PortUnavailable, PortClosed) as error:
-            raise _PortGone(str(error)) from error
+            raise PortGone(str(error)) from error
         except ModemError as error:
-            raise _Trouble(str(error)) from error
+            raise ModemTrouble(str(error)) from error
