@@ -709,9 +709,9 @@ class ModemWorker:
         raise ModemTrouble(reason)
 
     async def _attempts(self, claim: Claim, part: ClaimedPart) -> int:
-        attempts = getattr(part, "attempts", None)
-        if isinstance(attempts, int):
-            return attempts
+        """The part's earlier refusals. A claim does not carry them and ``requeue``
+        tells them only once the part is back in the queue (too late to fail it), so
+        this rare path reads the message."""
         try:
             message = await self.pool.store.get_message(claim.message_id)
         except StoreUnavailable:
