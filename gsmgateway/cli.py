@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -13,14 +13,6 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """Invalid input from the user: reported on one line, exit status 2."""
-
-
-def _not_built(name: str) -> Callable[[argparse.Namespace], int]:
-    def run(_args: argparse.Namespace) -> int:
-        print(f"gsmgateway {name}: not built yet", file=sys.stderr)
-        return EXIT_FAILURE
-
-    return run
 
 
 def _run_sim(args: argparse.Namespace) -> int:
@@ -76,6 +68,12 @@ def _run_send(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_probe(args: argparse.Namespace) -> int:
+    from gsmgateway.modem.probe_cli import main as probe_main
+
+    return probe_main(args.port, args.all)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="gsmgateway", description=__doc__)
@@ -107,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     probe = commands.add_parser("probe", help="identify a modem on a serial port")
     probe.add_argument("port", nargs="?")
-    probe.set_defaults(run=_not_built("probe"))
+    probe.add_argument("--all", action="store_true", help="every likely port")
+    probe.set_defaults(run=_run_probe)
 
     check = commands.add_parser("check-config", help="validate a config file")
     check.add_argument("path")

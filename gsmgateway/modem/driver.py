@@ -52,6 +52,7 @@ from gsmgateway.at import (
 )
 from gsmgateway.at import commands as at
 from gsmgateway.at import responses as answers
+from gsmgateway.at.fields import payload, split_fields, to_int, unquote
 from gsmgateway.at.urcs import NoticeKind
 from gsmgateway.modem.errors import (
     CommandTimeout,
@@ -100,13 +101,16 @@ STORAGE = "SM"
 CNMI_STORED = ((2, 1, 0, 1, 0), (2, 1, 0, 2, 0), (1, 1, 0, 1, 0), (2, 1, 0, 0, 0))
 # Routed inbound (+CMT) with AT+CSMS=1: acknowledged with AT+CNMA after the commit.
 CNMI_ROUTED = ((2, 2, 0, 1, 0), (1, 2, 0, 1, 0), *CNMI_STORED)
-# CME/CMS codes meaning "the SIM is busy initialising, ask again in a moment".
+# Codes meaning "busy initialising, ask again in a moment": SIM busy (TS 27.007 9.2.1,
+# TS 27.005 3.2.5) and SIMCom/Quectel's CME 515 "please wait, init in progress".
 SIM_BUSY = {("CME", 14), ("CMS", 314), ("CME", 515)}
 # A freshly unlocked SIM takes a few seconds before SMS commands work (SIM800: "SMS Ready").
 SIM_READY_WAIT = 10.0
 SIM_POLL_INTERVAL = 0.5
-# Untagged lines after which a rebooted modem takes commands (profile ready lines too).
+# The URC of a SIM that changes state by itself (TS 27.007 8.3; SIM800/Quectel boot).
 _SIM_URC = "+CPIN"
+# How long closing a port may take before it is left to the OS (a dead USB device).
+CLOSE_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -204,12 +208,12 @@ class ModemDriver:
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
         if link is not None:
-            await link.close()
+            try:
+                async with asyncio.timeout(CLOSE_TIMEOUT):
+                    await link.close()
+            except TimeoutError:
+                log.warning("%s: the port did not close in %g s", self.path, CLOSE_TIMEOUT)
         self._fail_waiters(PortClosed(f"{self.path}: closed"))
-
-    def lost(self, reason: str) -> None:
-        """Treat the port as gone (discovery saw it vanish)."""
-        self._port_lost(reason)
 
     # -- the reader -------------------------------------------------------------------
 
@@ -308,16 +312,15 @@ class ModemDriver:
             elif name in ("+CREG", "+CGREG", "+CEREG"):
                 registration = parse_registration_urc(line)
                 self._set_registration(registration)
-            elif name in ("^RSSI", "+CSQN"):
-                # Huawei ^RSSI: <rssi> (same scale as +CSQ), when ^CURC allows it.
-                rssi = int(line.split(":", 1)[1].strip().split(",")[0])
+            elif name == "^RSSI":
+                # Huawei ^RSSI: <rssi> (the +CSQ scale), when ^CURC lets it through.
+                rssi = _first_int(line, name)
                 self._set_signal(answers.SignalQuality(rssi, 99, answers.rssi_to_dbm(rssi), False))
             elif name == "+CMGS":
                 # A +CMGS no command owns: the answer of a send given up, after resync.
-                mr = int(line.split(":", 1)[1].strip().split(",")[0])
-                self.on_event(LateSubmitReport(mr))
+                self.on_event(LateSubmitReport(_first_int(line, name)))
             elif name == _SIM_URC:
-                state = line.split(":", 1)[1].strip().upper()
+                state = " ".join(unquote(payload(line, name + ":")).upper().split())
                 if state != "READY":
                     self.on_event(SimChanged(state))
         except (AtError, ValueError, IndexError) as error:
@@ -644,6 +647,41 @@ class ModemDriver:
         """``AT+CPIN?`` answers READY."""
         return await self._sim_state() is PinState.READY
 
+    async def describe(self) -> dict[str, object]:
+        """Who the modem is, read without changing anything (no PIN is entered):
+        ``gsmgateway probe``. NotAModem when nothing modem-like answers."""
+        imei = await self.identify()
+        manufacturer = await self._identity_line(at.query_manufacturer())
+        model = await self._identity_line(at.query_model())
+        self.profile = choose_profile(manufacturer, model)
+        state = await self._sim_state()
+        iccid = await self._read_iccid()
+        imsi = ""
+        if state is PinState.READY:
+            response = await self._try(at.query_imsi())
+            if response is not None:
+                with contextlib.suppress(AtError):
+                    imsi = answers.parse_imsi(response)
+            await self.refresh_registration()
+            await self.refresh_operator()
+        await self.refresh_signal()
+        signal = self.health.signal
+        return {
+            "port": self.path,
+            "manufacturer": manufacturer,
+            "model": model,
+            "revision": await self._identity_line(at.query_revision()),
+            "profile": self.profile.name,
+            "imei": imei,
+            "sim": state.value if state else "no answer",
+            "iccid": iccid,
+            "imsi": imsi,
+            "registration": self.health.registration.name.lower(),
+            "operator": self.health.operator,
+            "rssi": signal.rssi if signal else None,
+            "signal_dbm": signal.dbm if signal else None,
+        }
+
     # -- sending ---------------------------------------------------------------------------
 
     async def send_pdu(
@@ -844,6 +882,12 @@ class ModemDriver:
 
 def _now() -> float:
     return time.time()
+
+
+def _first_int(line: str, tag: str) -> int:
+    """The first parameter of a tagged URC as a number (AT core field rules)."""
+    fields = split_fields(payload(line, tag + ":"), line=line)
+    return to_int(fields[0], line=line, what=tag)
 
 
 def _future() -> asyncio.Future:  # type: ignore[type-arg]

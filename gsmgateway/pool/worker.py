@@ -58,6 +58,7 @@ from gsmgateway.modem.results import (
     SimChanged,
 )
 from gsmgateway.pool.concat_refs import ConcatRefs
+from gsmgateway.pool.errors import ModemTrouble, PortGone
 from gsmgateway.pool.quotas import SendBudget, SendLimits
 from gsmgateway.pool.recovery import RecoveryLadder, RecoveryStep
 from gsmgateway.pool.routing import DEFAULT_GROUP, ServingModem
@@ -72,14 +73,6 @@ if TYPE_CHECKING:
     from gsmgateway.pool.pool import Pool
 
 log = logging.getLogger(__name__)
-
-
-class _Trouble(Exception):
-    """Internal: the modem needs the recovery ladder (``reason`` says why)."""
-
-
-class _PortGone(Exception):
-    """Internal: the port vanished; the modem goes offline until rediscovered."""
 
 
 @dataclass
@@ -119,6 +112,7 @@ class ModemWorker:
         self._last_health = Health()
         self._refused_pin: str | None = None
         self._claim_pending = False
+        self._health_changed = False
         self._closed_driver_stats = dict.fromkeys(
             ("at_commands", "timeouts", "garbage_bytes", "urcs"), 0
         )
@@ -205,6 +199,7 @@ class ModemWorker:
         self.port = driver.path
         driver.on_event = self._on_driver_event
         self._events.clear()
+        self._health_changed = False
         self._task = asyncio.create_task(self._run(), name=f"modem {self.imei}")
 
     def offer(self, claim: Claim) -> None:
@@ -246,6 +241,12 @@ class ModemWorker:
         self.pool.modem_changed(self)
 
     def _on_driver_event(self, event: ModemEvent) -> None:
+        # A URC storm of registration reports must not crowd out a +CMTI in the bounded
+        # queue: health changes are one flag, however many arrive.
+        if isinstance(event, HealthChanged):
+            if self._health_changed:
+                return
+            self._health_changed = True
         self._events.append(event)
         self._wake.set()
 
@@ -255,15 +256,15 @@ class ModemWorker:
                 up = await self._bring_up()
                 # Back after an unplug: whatever episode was under way has ended.
                 self.ladder = self.ladder.recovered(self.pool.clock())
-            except _Trouble as trouble:
+            except ModemTrouble as trouble:
                 up = await self._recover(str(trouble))
             while up:
                 try:
                     await self._serve()
                     return
-                except _Trouble as trouble:
+                except ModemTrouble as trouble:
                     up = await self._recover(str(trouble))
-        except _PortGone as gone:
+        except PortGone as gone:
             await self._go_offline(str(gone))
         except asyncio.CancelledError:
             raise
@@ -325,9 +326,9 @@ class ModemWorker:
                 if not await self._wait_for_sim():
                     return False
             except (CommandTimeout, ModemFault) as error:
-                raise _Trouble(f"init: {error}") from error
+                raise ModemTrouble(f"init: {error}") from error
             except (PortClosed, PortUnavailable) as error:
-                raise _PortGone(str(error)) from error
+                raise PortGone(str(error)) from error
         self.identity = identity
         # SIM notices from before this init (boot URCs, the lock just undone) are stale.
         self._events = deque(
@@ -340,7 +341,7 @@ class ModemWorker:
         if self.budget is None:
             self.budget = await self.pool.seed_budget(self, SendLimits.of(self.settings))
         await self._drain_sim()
-        self._operator_due = True
+        self._operator_due = False  # the init has just read it
         self._schedule_poll(immediately=False)
         self.last_error = None
         self._set_state(self._serving_state())
@@ -361,7 +362,7 @@ class ModemWorker:
 
     def _driver(self) -> ModemDriver:
         if self.driver is None:
-            raise _PortGone("no port attached")
+            raise PortGone("no port attached")
         return self.driver
 
     async def _wait_for_sim(self) -> bool:
@@ -378,17 +379,20 @@ class ModemWorker:
                 if await self._driver().sim_ready():
                     return True
             except (PortClosed, PortUnavailable) as error:
-                raise _PortGone(str(error)) from error
+                raise PortGone(str(error)) from error
             except (CommandTimeout, ModemFault) as error:
-                raise _Trouble(f"SIM check: {error}") from error
+                raise ModemTrouble(f"SIM check: {error}") from error
         return False
 
     async def _sleep(self, seconds: float) -> None:
-        """Sleep, but wake at once when stopping."""
-        self._wake.clear()
-        if self._stopping:
-            return
-        await wait_event(self._wake, seconds)
+        """Sleep ``seconds`` (events from the modem wait), but return at once on stop."""
+        deadline = time.monotonic() + seconds
+        while not self._stopping:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._wake.clear()
+            await wait_event(self._wake, left)
 
     # -- serving ------------------------------------------------------------------
 
@@ -436,7 +440,7 @@ class ModemWorker:
             if not driver.health.registered:
                 # Lost network: is it the SIM (PIN lock after a SIM reset) or the network?
                 if not await driver.sim_ready():
-                    raise _Trouble("SIM no longer ready")
+                    raise ModemTrouble("SIM no longer ready")
                 await driver.refresh_registration()
                 if driver.health.registered:
                     self._operator_due = True
@@ -444,16 +448,17 @@ class ModemWorker:
                 await driver.refresh_operator()
                 self._operator_due = False
             elif not driver.registration_urcs and self._registration_poll_due:
+                # No +CREG reports from this modem: ask for registration and signal in
+                # turn, one command per poll.
                 await driver.refresh_registration()
                 self._registration_poll_due = False
-                return
             else:
                 await driver.refresh_signal()
                 self._registration_poll_due = True
         except (PortClosed, PortUnavailable) as error:
-            raise _PortGone(str(error)) from error
+            raise PortGone(str(error)) from error
         except (CommandTimeout, ModemFault) as error:
-            raise _Trouble(f"health poll: {error}") from error
+            raise ModemTrouble(f"health poll: {error}") from error
         self._note_healthy()
         self._schedule_poll(immediately=False)
 
@@ -468,7 +473,7 @@ class ModemWorker:
     async def _handle_event(self, event: ModemEvent) -> None:
         driver = self._driver()
         if isinstance(event, PortLost):
-            raise _PortGone(event.reason)
+            raise PortGone(event.reason)
         if isinstance(event, LateSubmitReport):
             self.counters.late_reports += 1
             log.warning(
@@ -478,19 +483,20 @@ class ModemWorker:
             )
             return
         if isinstance(event, HealthChanged):
+            self._health_changed = False
             if driver.health.registered and self.state is ModemState.NO_NETWORK:
                 self._operator_due = True
                 self._schedule_poll(immediately=True)
             return
         if isinstance(event, SimChanged):
-            raise _Trouble("the SIM changed state (reset or PIN lock)")
+            raise ModemTrouble("the SIM changed state (reset or PIN lock)")
         if isinstance(event, MessageWaiting):
             try:
                 inbound = await driver.read_stored(event.location)
             except (PortClosed, PortUnavailable) as error:
-                raise _PortGone(str(error)) from error
+                raise PortGone(str(error)) from error
             except (CommandTimeout, ModemFault) as error:
-                raise _Trouble(f"reading {event.location}: {error}") from error
+                raise ModemTrouble(f"reading {event.location}: {error}") from error
             if inbound is not None:
                 await self._store_inbound(inbound)
             return
@@ -502,9 +508,9 @@ class ModemWorker:
         try:
             stored = await driver.list_stored()
         except (PortClosed, PortUnavailable) as error:
-            raise _PortGone(str(error)) from error
+            raise PortGone(str(error)) from error
         except (CommandTimeout, ModemFault) as error:
-            raise _Trouble(f"listing stored messages: {error}") from error
+            raise ModemTrouble(f"listing stored messages: {error}") from error
         for inbound in stored:
             await self._store_inbound(inbound)
 
@@ -534,9 +540,9 @@ class ModemWorker:
         try:
             await self._driver().acknowledge(inbound)
         except (PortClosed, PortUnavailable) as error:
-            raise _PortGone(str(error)) from error
+            raise PortGone(str(error)) from error
         except (CommandTimeout, ModemFault) as error:
-            raise _Trouble(f"deleting a stored message: {error}") from error
+            raise ModemTrouble(f"deleting a stored message: {error}") from error
 
     # -- sending ------------------------------------------------------------------
 
@@ -699,13 +705,13 @@ class ModemWorker:
     def _trouble(self, driver: ModemDriver, reason: str) -> NoReturn:
         """Leave the send loop: offline if the port is gone, else up the recovery ladder."""
         if driver.closed:
-            raise _PortGone(reason)
-        raise _Trouble(reason)
+            raise PortGone(reason)
+        raise ModemTrouble(reason)
 
     async def _attempts(self, claim: Claim, part: ClaimedPart) -> int:
-        attempts = getattr(part, "attempts", None)
-        if isinstance(attempts, int):
-            return attempts
+        """The part's earlier refusals. A claim does not carry them and ``requeue``
+        tells them only once the part is back in the queue (too late to fail it), so
+        this rare path reads the message."""
         try:
             message = await self.pool.store.get_message(claim.message_id)
         except StoreUnavailable:
@@ -792,7 +798,7 @@ class ModemWorker:
             try:
                 await self._run_step(step)
                 up = await self._bring_up()
-            except _Trouble as trouble:
+            except ModemTrouble as trouble:
                 reason = str(trouble)
                 log.warning("modem %s: %s did not help: %s", self.imei, step.value, reason)
                 self.ladder, attempt = self.ladder.step_failed(self.pool.clock())
@@ -809,7 +815,7 @@ class ModemWorker:
             if step is RecoveryStep.PROBE:
                 self.counters.probes += 1
                 if not await driver.probe():
-                    raise _Trouble("no answer to AT")
+                    raise ModemTrouble("no answer to AT")
             elif step is RecoveryStep.REOPEN:
                 self.counters.reopens += 1
                 await driver.reopen()
@@ -817,6 +823,6 @@ class ModemWorker:
                 self.counters.resets += 1
                 await driver.reset()
         except (PortUnavailable, PortClosed) as error:
-            raise _PortGone(str(error)) from error
+            raise PortGone(str(error)) from error
         except ModemError as error:
-            raise _Trouble(str(error)) from error
+            raise ModemTrouble(str(error)) from error

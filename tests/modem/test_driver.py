@@ -20,6 +20,7 @@ from gsmgateway.modem.results import (
     PortLost,
     Rejected,
     Sent,
+    SimChanged,
     StorageKind,
 )
 from gsmgateway.sim import Timing
@@ -311,3 +312,16 @@ async def test_a_reset_that_re_enumerates_the_usb_device_is_waited_for(start_net
     assert not [e for e in events if isinstance(e, PortLost)]  # expected, not reported
     identity = await driver.initialise()
     assert identity.imei == network.modems[0].identity.imei
+
+
+async def test_signal_and_sim_urcs_update_health_and_report(start_network, open_driver):
+    network, driver, events = await ready_driver(start_network, open_driver, "huawei")
+    sim = network.modems[0]
+    sim.urc_storm(1, "^RSSI: 25")
+    await wait_for(lambda: driver.health.signal.rssi == 25, 5, "^RSSI taken")
+    assert driver.health.signal.dbm == -63
+    sim.urc_storm(1, "+CPIN: SIM PIN")
+    [changed] = await wait_for(
+        lambda: [e for e in events if isinstance(e, SimChanged)], 5, "+CPIN reported"
+    )
+    assert changed.state == "SIM PIN"

@@ -98,6 +98,9 @@ async def test_temporary_cms_errors_fail_over_to_another_modem(start_network, me
             assert found.parts[0].modem == net.modems[1].identity.imei
         flaky_snap = pool.modem(flaky.identity.imei)
         assert flaky_snap.counters.rejected >= 1
+        # A refused part is left to the other modem: never refused twice.
+        refused = [e["text"] for e in net.log.entries if e.get("error") == 42]
+        assert len(refused) == len(set(refused))
         assert flaky_snap.state in (ModemState.READY, ModemState.SENDING)
         assert len(sim_log_entries(net, to=OUTSIDE)) == 8
 

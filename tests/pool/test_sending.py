@@ -121,9 +121,9 @@ async def test_stop_lets_the_part_in_cmgs_finish_and_gives_back_the_rest(
 
 
 async def test_modems_snapshot_for_the_api(start_network, memory_store):
-    net = await start_network(2, profile="mixed")
+    net = await start_network(4, profile="mixed")  # generic, huawei, sim800, quectel
     async with running_pool(fast_config(net.ports), memory_store) as pool:
-        await all_in_service(pool, 2)
+        await all_in_service(pool, 4)
         assert pool.ready
         by_id = {snap.id: snap for snap in pool.modems()}
         for sim in net.modems:

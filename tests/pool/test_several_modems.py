@@ -1,10 +1,12 @@
 """Several modems: routing groups with fallback, quotas and rate, discovery by IMEI on any tty."""
 
+import dataclasses
 import itertools
 import os
 import time
 import tty
 
+from gsmgateway.config import StorageConfig
 from gsmgateway.pool.routing import route_for
 from gsmgateway.pool.status import ModemState
 from gsmgateway.store.states import PartState
@@ -151,3 +153,24 @@ async def test_ports_that_are_no_modem_are_given_up_quickly(start_network, memor
     finally:
         os.close(master)
         os.close(slave)
+
+
+async def test_a_claim_held_longer_than_its_lease_is_renewed(start_network, memory_store):
+    net = await start_network(1)
+    imei = net.modems[0].identity.imei
+    config = dataclasses.replace(
+        fast_config(net.ports, modems=[modem_entry(imei, rate_per_minute=10)]),
+        storage=StorageConfig(lease_seconds=10),
+    )
+    [message_id] = await enqueue(memory_store, message(GERMAN, "a" * 153, "b" * 153, "c"))
+    async with running_pool(config, memory_store):
+        found = await wait_parts(memory_store, message_id, DONE, timeout=40)
+    # Six seconds apart: the last part went out 12 s after the claim, past a 10 s lease,
+    # and no part ever went back to the queue (an expired lease would have sent it back).
+    sent = [part.submitted_at for part in found.parts]
+    assert sent[2] - sent[0] >= 11
+    history = (await memory_store.get_message(message_id)).history
+    assert not [h for h in history if h.to_state is PartState.QUEUED and h.from_state]
+    assert {part.modem for part in found.parts} == {imei}
+    entries = sim_log_entries(net)
+    assert len(entries) == 3 and len({e["concat"]["ref"] for e in entries}) == 1
