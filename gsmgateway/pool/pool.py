@@ -25,6 +25,7 @@ import contextlib
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -32,6 +33,7 @@ from datetime import tzinfo
 from gsmgateway.config import Config
 from gsmgateway.modem.driver import DriverSettings, ModemDriver
 from gsmgateway.modem.errors import ModemError, PortUnavailable
+from gsmgateway.modem.results import HealthChanged, ModemEvent
 from gsmgateway.pool.discovery import PortTracker, scan_ports
 from gsmgateway.pool.inbound import InboundRouter
 from gsmgateway.pool.metrics import LatencyHistogram
@@ -46,6 +48,9 @@ from gsmgateway.store.errors import StoreError
 from gsmgateway.store.interface import Store
 
 log = logging.getLogger(__name__)
+
+# Events a port may report while it is probed, kept for its worker (a few URCs).
+EARLY_EVENTS = 256
 
 
 @dataclass(frozen=True)
@@ -288,6 +293,17 @@ class Pool:
             log.info("port %s: %s", path, error)
             self._tracker.not_a_modem(path, self.clock())
             return
+        # What the modem says before it is known by its IMEI goes to its worker: a status
+        # report it held for a gateway that died at the "> " prompt comes right after
+        # the probe's ESC, and is not stored anywhere else. Health changes are left out
+        # (bring-up reads the health), so that a storm of them cannot push one out.
+        early: deque[ModemEvent] = deque(maxlen=EARLY_EVENTS)
+
+        def keep(event: ModemEvent) -> None:
+            if not isinstance(event, HealthChanged):
+                early.append(event)
+
+        driver.on_event = keep
         try:
             imei = await driver.identify()
         except ModemError as error:
@@ -315,7 +331,7 @@ class Pool:
         else:
             log.info("modem %s is back, on %s", imei, path)
         self._tracker.attached(path)
-        worker.attach(driver)
+        worker.attach(driver, early)
         self._changed.set()
 
     # -- dispatching ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ import math
 import random
 import time
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
@@ -191,15 +191,18 @@ class ModemWorker:
             self._claim_pending = False
             self._wake.set()
 
-    def attach(self, driver: ModemDriver) -> None:
-        """A probe found this modem on ``driver``'s port: serve it there."""
+    def attach(self, driver: ModemDriver, early: Iterable[ModemEvent] = ()) -> None:
+        """A probe found this modem on ``driver``'s port: serve it there, starting with
+        the ``early`` events the driver reported while it was probed."""
         if self.driver is not None:
             raise RuntimeError(f"modem {self.imei} is already attached on {self.port}")
         self.driver = driver
         self.port = driver.path
-        driver.on_event = self._on_driver_event
         self._events.clear()
         self._health_changed = False
+        for event in early:
+            self._on_driver_event(event)
+        driver.on_event = self._on_driver_event
         self._task = asyncio.create_task(self._run(), name=f"modem {self.imei}")
 
     def offer(self, claim: Claim) -> None:

@@ -2,7 +2,10 @@
 reports matched by modem and a wrapping TP-MR."""
 
 import dataclasses
+from datetime import UTC, datetime
 
+from gsmgateway.sim import Timing
+from gsmgateway.sms.pdu import encode_status_report
 from gsmgateway.store.states import PartState
 from tests.helpers.pool_harness import (
     FAST_TUNING,
@@ -12,6 +15,7 @@ from tests.helpers.pool_harness import (
     running_pool,
     wait_parts,
 )
+from tests.helpers.pty_client import PtyClient
 from tests.helpers.waiting import wait_for
 
 SENDER = "+447700900123"
@@ -129,3 +133,30 @@ async def test_a_report_goes_to_the_most_recent_part_with_that_mr(start_network,
         found = await wait_parts(memory_store, new, {PartState.DELIVERED})
         assert found.parts[0].mr == reused
         assert (await memory_store.get_message(old)).parts[0].state is PartState.SENT
+
+
+async def test_a_report_held_for_a_gateway_that_died_at_the_prompt_is_applied(
+    start_network, memory_store
+):
+    # Found by tests/e2e/test_crash.py: the gateway was killed while a modem showed its
+    # "> " prompt; the modem held the +CDS that came meanwhile (AT+CNMI mode 2) and gave
+    # it right after the next start's ESC, while the port was being probed, before the
+    # modem was known by its IMEI. The report must reach its part, not be dropped.
+    net = await start_network(1, timing=Timing(status_report_delay=3600.0))
+    sim = net.modems[0]
+    async with running_pool(fast_config(net.ports), memory_store) as pool:
+        await wait_for(pool.in_service, 20, "the modem in service")
+        [message_id] = await enqueue(memory_store, message(OUTSIDE, "report me"))
+        found = await wait_parts(memory_store, message_id, {PartState.SENT})
+    te = PtyClient(net.ports[0])  # the gateway's last command before it died
+    try:
+        assert (await te.command("AT+CMGS=20")).endswith("> ")
+        now = datetime.now(UTC)
+        report = encode_status_report(
+            OUTSIDE, mr=found.parts[0].mr, scts=now, discharge_time=now, status=0
+        )
+        sim.deliver_status_report(report, len(bytes.fromhex(report)) - 1)
+    finally:
+        te.close()
+    async with running_pool(fast_config(net.ports), memory_store):
+        await wait_parts(memory_store, message_id, {PartState.DELIVERED}, timeout=10)
