@@ -23,6 +23,27 @@ def _not_built(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _run_sim(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from gsmgateway.sim.command import serve
+    from gsmgateway.sim.errors import SimUsageError
+
+    try:
+        return asyncio.run(
+            serve(
+                count=args.count,
+                directory=args.dir,
+                profile=args.profile,
+                control=args.control,
+                log_path=args.log,
+                latency=args.latency,
+            )
+        )
+    except SimUsageError as error:
+        raise UsageError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="gsmgateway", description=__doc__)
@@ -43,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--control")
     sim.add_argument("--log")
     sim.add_argument("--latency", type=float)
-    sim.set_defaults(run=_not_built("sim"))
+    sim.set_defaults(run=_run_sim)
 
     send = commands.add_parser("send", help="submit a message through a running gateway")
     send.add_argument("--to", required=True)
