@@ -44,6 +44,12 @@ def _run_sim(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
 
+def _run_probe(args: argparse.Namespace) -> int:
+    from gsmgateway.modem.probe_cli import main as probe_main
+
+    return probe_main(args.port, args.all)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="gsmgateway", description=__doc__)
@@ -74,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     probe = commands.add_parser("probe", help="identify a modem on a serial port")
     probe.add_argument("port", nargs="?")
-    probe.set_defaults(run=_not_built("probe"))
+    probe.add_argument("--all", action="store_true", help="every likely port")
+    probe.set_defaults(run=_run_probe)
 
     check = commands.add_parser("check-config", help="validate a config file")
     check.add_argument("path")
