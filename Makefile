@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# A development key kept beside the venv, so that every `make run` can print it (the
+# gateway itself stores only hashes of keys).
 run: $(STAMP)
-	$(BIN)/gsmgateway serve --simulate 4
+	@test -s $(VENV)/api-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(24))' > $(VENV)/api-key
+	@GSMGATEWAY_API_KEY="$$(cat $(VENV)/api-key)" $(BIN)/gsmgateway serve --simulate 4
 
 test: $(STAMP)
 	@sh scripts/ensure-test-tools

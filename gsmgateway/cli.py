@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -13,14 +13,6 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """Invalid input from the user: reported on one line, exit status 2."""
-
-
-def _not_built(name: str) -> Callable[[argparse.Namespace], int]:
-    def run(_args: argparse.Namespace) -> int:
-        print(f"gsmgateway {name}: not built yet", file=sys.stderr)
-        return EXIT_FAILURE
-
-    return run
 
 
 def _run_sim(args: argparse.Namespace) -> int:
@@ -44,6 +36,38 @@ def _run_sim(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
 
+def _run_serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from gsmgateway.config import ConfigError
+    from gsmgateway.service import ServeError, ServeOptions, resolve_settings, serve
+
+    options = ServeOptions(args.config, args.listen, args.db, args.simulate, args.sim_log)
+    try:
+        resolve_settings(options)
+    except (ConfigError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    try:
+        return asyncio.run(serve(options))
+    except ServeError as error:
+        print(f"gsmgateway serve: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _run_send(args: argparse.Namespace) -> int:
+    from gsmgateway.send_cli import SendFailed, send_message
+
+    try:
+        answer = send_message(args.url, args.to, args.text, key=args.key)
+    except SendFailed as error:
+        if error.usage:
+            raise UsageError(str(error)) from None
+        print(f"gsmgateway send: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(answer["id"])
+    return EXIT_OK
+
+
 def _run_probe(args: argparse.Namespace) -> int:
     from gsmgateway.modem.probe_cli import main as probe_main
 
@@ -61,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db")
     serve.add_argument("--simulate", type=int, metavar="N")
     serve.add_argument("--sim-log")
-    serve.set_defaults(run=_not_built("serve"))
+    serve.set_defaults(run=_run_serve)
 
     sim = commands.add_parser("sim", help="run simulated modems on ptys")
     sim.add_argument("--count", type=int, default=4)
@@ -76,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--to", required=True)
     send.add_argument("--text", required=True)
     send.add_argument("--url", default="http://127.0.0.1:8080")
-    send.set_defaults(run=_not_built("send"))
+    send.add_argument("--key", help="API key (default: $GSMGATEWAY_API_KEY)")
+    send.set_defaults(run=_run_send)
 
     probe = commands.add_parser("probe", help="identify a modem on a serial port")
     probe.add_argument("port", nargs="?")

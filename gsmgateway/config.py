@@ -43,11 +43,13 @@ class ServerConfig:
     listen: str = "127.0.0.1:8080"
     max_body_bytes: int = 64 * 1024
     max_batch: int = 1000
+    max_pending_messages: int = 20000  # accepted, not yet committed; beyond: 429
 
     def __post_init__(self) -> None:
         parse_listen(self.listen)
         _at_least("max_body_bytes", self.max_body_bytes, 1024)
         _at_least("max_batch", self.max_batch, 1)
+        _at_least("max_pending_messages", self.max_pending_messages, 1)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,11 @@ MESSAGE_BODY: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["to", "text"],
     "properties": {
-        "to": {"type": "string", "description": "E.164 (+...), national with default_region"},
+        "to": {
+            "type": "string",
+            "description": "E.164 (+...), national with default_region",
+            "examples": ["+447911123456"],
+        },
         "text": {"type": "string", "minLength": 1},
         "priority": {"enum": ["high", "normal", "low"], "default": "normal"},
         "send_at": {"type": "string", "format": "date-time"},
@@ -29,7 +33,7 @@ MESSAGE_BODY: dict[str, Any] = {
         "validity_minutes": {"type": "integer", "minimum": 5, "maximum": 635040},
         "encoding": {"enum": ["auto", "gsm7", "ucs2"], "default": "auto"},
         "smart_encoding": {"type": "boolean"},
-        "modem": {"type": "string", "minLength": 1},
+        "modem": {"type": "string", "pattern": "^[0-9]{14,16}$", "description": "IMEI"},
     },
 }
 
@@ -56,33 +60,63 @@ ACCEPTED = {
     },
 }
 
+PART_STATES = [
+    "queued",
+    "claimed",
+    "submitting",
+    "sent",
+    "delivered",
+    "failed",
+    "cancelled",
+    "expired",
+    "unknown",
+]
+MESSAGE_STATUSES = [
+    "queued",
+    "sending",
+    "sent",
+    "delivered",
+    "failed",
+    "unknown",
+    "cancelled",
+    "expired",
+]
+
 PART = {
     "type": "object",
-    "required": ["seq", "state"],
+    "required": ["seq", "state", "modem", "mr", "error", "queued_at", "updated_at"],
     "properties": {
-        "seq": {"type": "integer"},
-        "state": {
-            "enum": [
-                "queued",
-                "claimed",
-                "submitting",
-                "sent",
-                "delivered",
-                "failed",
-                "cancelled",
-                "expired",
-                "unknown",
-            ]
-        },
+        "seq": {"type": "integer", "minimum": 1},
+        "state": {"enum": PART_STATES},
         "modem": _NULLABLE_STRING,
         "mr": _NULLABLE_INT,
         "error": _NULLABLE_STRING,
-        "created_at": _TIMESTAMP,
+        "attempts": {"type": "integer", "minimum": 0},
+        "queued_at": _TIMESTAMP,
         "updated_at": _TIMESTAMP,
         "submitted_at": _TIMESTAMP,
         "sent_at": _TIMESTAMP,
-        "delivered_at": _TIMESTAMP,
+        "finished_at": _TIMESTAMP,
     },
+}
+
+HISTORY_ENTRY = {
+    "type": "object",
+    "required": ["seq", "from", "to", "at"],
+    "properties": {
+        "seq": {"type": "integer", "minimum": 1},
+        "from": {"enum": [*PART_STATES, None]},
+        "to": {"enum": PART_STATES},
+        "at": {"type": "string", "format": "date-time"},
+        "modem": _NULLABLE_STRING,
+        "detail": _NULLABLE_STRING,
+    },
+}
+
+NATIONAL = {
+    "type": ["object", "null"],
+    "description": "TS 23.038 national language tables used (ISO 639-1 codes), or null",
+    "properties": {"locking": _NULLABLE_STRING, "single": _NULLABLE_STRING},
 }
 
 MESSAGE = {
@@ -90,27 +124,106 @@ MESSAGE = {
     "required": ["id", "status", "to", "encoding", "segments", "created_at", "parts"],
     "properties": {
         "id": _STRING,
-        "status": _STRING,
+        "status": {"enum": MESSAGE_STATUSES},
         "to": _STRING,
-        "encoding": _STRING,
-        "segments": {"type": "integer"},
+        "text": _STRING,
+        "encoding": {"enum": ["gsm7", "ucs2", "8bit"]},
+        "national": NATIONAL,
+        "segments": {"type": "integer", "minimum": 1},
+        "priority": {"enum": ["high", "normal", "low"]},
+        "status_report": {"type": "boolean"},
+        "flash": {"type": "boolean"},
+        "validity_minutes": _NULLABLE_INT,
+        "send_at": _TIMESTAMP,
+        "expires_at": _TIMESTAMP,
         "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": _TIMESTAMP,
+        "modem": {"type": ["string", "null"], "description": "the modem its parts go out on"},
         "parts": {"type": "array", "items": PART},
-        "history": {"type": "array", "items": {"type": "object"}},
+        "history": {"type": "array", "items": HISTORY_ENTRY},
     },
 }
 
 INBOUND = {
     "type": "object",
-    "required": ["id", "from", "text", "received_at"],
+    "required": ["id", "from", "text", "modem", "parts", "partial", "received_at"],
     "properties": {
         "id": _STRING,
         "from": _STRING,
-        "to": _NULLABLE_STRING,
         "text": _STRING,
-        "modem": _NULLABLE_STRING,
-        "received_at": {"type": "string", "format": "date-time"},
+        "modem": _STRING,
+        "parts": {"type": "integer", "minimum": 1},
         "partial": {"type": "boolean"},
+        "received_at": {"type": "string", "format": "date-time"},
+        "scts": _TIMESTAMP,
+    },
+}
+
+PREVIEW = {
+    "type": "object",
+    "required": ["to", "encoding", "segments", "parts", "text", "replacements"],
+    "properties": {
+        "to": _STRING,
+        "encoding": {"enum": ["gsm7", "ucs2"]},
+        "national": NATIONAL,
+        "segments": {"type": "integer", "minimum": 1},
+        "parts": {"type": "array", "items": _STRING, "description": "each segment's text"},
+        "text": {"type": "string", "description": "the text sent (after smart encoding)"},
+        "replacements": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["position", "original", "replacement"],
+                "properties": {
+                    "position": {"type": "integer", "minimum": 0},
+                    "original": _STRING,
+                    "replacement": _STRING,
+                },
+            },
+        },
+    },
+}
+
+HEALTH = {
+    "type": "object",
+    "required": ["live", "ready", "store", "modems", "reasons"],
+    "properties": {
+        "live": {"const": True},
+        "ready": {"type": "boolean"},
+        "store": {"enum": ["writable", "unavailable"]},
+        "modems": {
+            "type": "object",
+            "required": ["total", "in_service"],
+            "properties": {
+                "total": {"type": "integer", "minimum": 0},
+                "in_service": {"type": "integer", "minimum": 0},
+            },
+        },
+        "reasons": {"type": "array", "items": _STRING},
+    },
+}
+
+MODEM = {
+    "type": "object",
+    "required": ["id", "port", "state", "model", "sim", "signal", "registration", "counters"],
+    "properties": {
+        "id": {"type": "string", "description": "IMEI"},
+        "port": _NULLABLE_STRING,
+        "state": _STRING,
+        "model": {"type": "object"},
+        "sim": {
+            "type": "object",
+            "properties": {"iccid": _STRING, "imsi": _STRING, "operator": _NULLABLE_STRING},
+        },
+        "signal": {
+            "type": "object",
+            "properties": {"rssi": _NULLABLE_INT, "dbm": _NULLABLE_INT},
+        },
+        "registration": _STRING,
+        "groups": {"type": "array", "items": _STRING},
+        "last_error": _NULLABLE_STRING,
+        "since": {"type": ["number", "null"]},
+        "counters": {"type": "object", "additionalProperties": {"type": "integer"}},
     },
 }
 
@@ -134,30 +247,54 @@ def _errors(*statuses: int) -> dict[str, Any]:
 
 
 _AUTH = [{"bearer": []}]
+# Batch items are validated one by one: a bad item is reported in its result (202),
+# not by rejecting the request, so the document accepts any item and says which succeed.
+_ANY_MESSAGE = {
+    "description": "a MessageBody; an item that is not one gets an error in its result",
+    "anyOf": [MESSAGE_BODY, {}],
+}
+_ANY_RECIPIENT = {
+    "description": "{'to', 'vars'?: {name: string}}; a bad one gets an error in its result",
+    "anyOf": [
+        {
+            "type": "object",
+            "required": ["to"],
+            "additionalProperties": False,
+            "properties": {
+                "to": _STRING,
+                "vars": {"type": "object", "additionalProperties": _STRING},
+            },
+        },
+        {},
+    ],
+}
 _BATCH = {
     "oneOf": [
         {
             "type": "object",
             "required": ["messages"],
-            "properties": {"messages": {"type": "array", "maxItems": 1000, "items": MESSAGE_BODY}},
+            "additionalProperties": False,
+            "properties": {
+                "messages": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1000,
+                    "items": _ANY_MESSAGE,
+                }
+            },
         },
         {
             "type": "object",
             "required": ["text", "recipients"],
+            "additionalProperties": False,
             "properties": {
                 **{k: v for k, v in MESSAGE_BODY["properties"].items() if k != "to"},
+                "text": {"type": "string", "minLength": 1, "description": "{name} placeholders"},
                 "recipients": {
                     "type": "array",
+                    "minItems": 1,
                     "maxItems": 1000,
-                    "items": {
-                        "type": "object",
-                        "required": ["to"],
-                        "additionalProperties": False,
-                        "properties": {
-                            "to": _STRING,
-                            "vars": {"type": "object", "additionalProperties": _STRING},
-                        },
-                    },
+                    "items": _ANY_RECIPIENT,
                 },
             },
         },
@@ -168,13 +305,24 @@ _BATCH = {
 def build_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document."""
     write_errors = _errors(400, 401, 409, 413, 422, 429, 503)
-    message_id = {"name": "id", "in": "path", "required": True, "schema": _STRING}
+    message_id = {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^m_[0-9A-HJKMNP-TV-Z]{26}$"},
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "gsmgateway", "version": __version__},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"MessageBody": MESSAGE_BODY, "Error": ERROR, "Message": MESSAGE},
+            "schemas": {
+                "MessageBody": MESSAGE_BODY,
+                "Error": ERROR,
+                "Message": MESSAGE,
+                "InboxMessage": INBOUND,
+                "Modem": MODEM,
+            },
         },
         "paths": {
             "/v1/messages": {
@@ -186,13 +334,28 @@ def build_document() -> dict[str, Any]:
                         "required": True,
                         "content": {"application/json": {"schema": MESSAGE_BODY}},
                     },
-                    "responses": {"202": _json(ACCEPTED, "durably queued"), **write_errors},
+                    "responses": {
+                        "202": {
+                            **_json(ACCEPTED, "durably queued"),
+                            "links": {
+                                "status": {
+                                    "operationId": "getMessage",
+                                    "parameters": {"id": "$response.body#/id"},
+                                },
+                                "cancel": {
+                                    "operationId": "cancelMessage",
+                                    "parameters": {"id": "$response.body#/id"},
+                                },
+                            },
+                        },
+                        **write_errors,
+                    },
                 },
                 "get": {
                     "summary": "List messages, newest first",
                     "security": _AUTH,
                     "parameters": [
-                        {"name": "status", "in": "query", "schema": _STRING},
+                        {"name": "status", "in": "query", "schema": {"enum": MESSAGE_STATUSES}},
                         {
                             "name": "limit",
                             "in": "query",
@@ -234,10 +397,7 @@ def build_document() -> dict[str, Any]:
                                         "type": "array",
                                         "items": {
                                             "type": "object",
-                                            "properties": {
-                                                "id": _STRING,
-                                                "error": ERROR["properties"]["error"],
-                                            },
+                                            "oneOf": [ACCEPTED, ERROR],
                                         },
                                     }
                                 },
@@ -258,15 +418,7 @@ def build_document() -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["encoding", "segments", "parts"],
-                                "properties": {
-                                    "encoding": _STRING,
-                                    "segments": {"type": "integer"},
-                                    "parts": {"type": "array", "items": _STRING},
-                                },
-                            },
+                            PREVIEW,
                             "preview",
                         ),
                         **_errors(400, 401, 413, 422),
@@ -275,12 +427,14 @@ def build_document() -> dict[str, Any]:
             },
             "/v1/messages/{id}": {
                 "get": {
+                    "operationId": "getMessage",
                     "summary": "One message with its parts and history",
                     "security": _AUTH,
                     "parameters": [message_id],
                     "responses": {"200": _json(MESSAGE, "the message"), **_errors(401, 404, 503)},
                 },
                 "delete": {
+                    "operationId": "cancelMessage",
                     "summary": "Cancel a message no part of which was submitted",
                     "security": _AUTH,
                     "parameters": [message_id],
@@ -327,9 +481,7 @@ def build_document() -> dict[str, Any]:
                             {
                                 "type": "object",
                                 "required": ["modems"],
-                                "properties": {
-                                    "modems": {"type": "array", "items": {"type": "object"}}
-                                },
+                                "properties": {"modems": {"type": "array", "items": MODEM}},
                             },
                             "modems",
                         ),
@@ -341,8 +493,8 @@ def build_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Liveness and readiness",
                     "responses": {
-                        "200": _json({"type": "object"}, "ready"),
-                        "503": _json({"type": "object"}, "not ready"),
+                        "200": _json(HEALTH, "live and ready"),
+                        "503": _json(HEALTH, "live, not ready: the reasons say why"),
                     },
                 }
             },

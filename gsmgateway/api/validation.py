@@ -7,6 +7,8 @@ the configured number of segments is checked where it is encoded.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from typing import Any
 import phonenumbers
 
 from gsmgateway.api.errors import ApiError, invalid, unsendable
+from gsmgateway.api.phone import is_valid_national, is_valid_number, split_international
 
 PRIORITIES = ("high", "normal", "low")
 ENCODINGS = ("auto", "gsm7", "ucs2")
@@ -22,7 +25,21 @@ MAX_TEXT_CHARS = 10_000
 # TS 23.040 9.2.3.12.1: relative validity runs from 5 minutes to 63 weeks.
 MAX_VALIDITY_MINUTES = 63 * 7 * 24 * 60
 SHORT_CODE_DIGITS = range(3, 9)
+IMEI = re.compile(r"[0-9]{14,16}")
+NUMBER_CACHE_SIZE = 16384
 
+OPTION_FIELDS = frozenset(
+    {
+        "priority",
+        "send_at",
+        "status_report",
+        "flash",
+        "validity_minutes",
+        "encoding",
+        "smart_encoding",
+        "modem",
+    }
+)
 MESSAGE_FIELDS = frozenset(
     {
         "to",
@@ -68,26 +85,32 @@ def normalise_number(raw: str, policy: NumberPolicy, field: str = "to") -> str:
     text = raw.strip()
     if not text:
         raise invalid("phone number is empty", field)
+    number, problem = _normalised(text, policy.default_region, policy.allow_short_codes)
+    if number is None:
+        raise unsendable("invalid_number", f"{raw!r} {problem}", field)
+    return number
+
+
+@functools.lru_cache(maxsize=NUMBER_CACHE_SIZE)
+def _normalised(text: str, region: str | None, allow_short_codes: bool) -> tuple[str | None, str]:
+    """(E.164 or short code, "") or (None, what is wrong); cached: recipients recur, and
+    phonenumbers' parsing is the dearest step of a request."""
     digits = text.replace(" ", "")
-    if policy.allow_short_codes and digits.isdigit() and len(digits) in SHORT_CODE_DIGITS:
-        return digits
-    region = policy.default_region
+    if allow_short_codes and digits.isdigit() and len(digits) in SHORT_CODE_DIGITS:
+        return digits, ""
     if not text.startswith("+") and not text.startswith("00") and region is None:
-        raise unsendable(
-            "invalid_number",
-            f"{raw!r} is not in international form (+...) and no default_region is configured",
-            field,
-        )
+        return None, "is not in international form (+...) and no default_region is configured"
+    quick = split_international(text)
+    if quick is not None:
+        return (text, "") if is_valid_national(*quick) else (None, "is not a valid phone number")
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
-        raise unsendable(
-            "invalid_number", f"{raw!r} is not a phone number: {error}", field
-        ) from None
-    if not phonenumbers.is_valid_number(number):
+        return None, f"is not a phone number: {error}"
+    if not is_valid_number(number):
         hint = " (short codes are not allowed by the config)" if digits.isdigit() else ""
-        raise unsendable("invalid_number", f"{raw!r} is not a valid phone number{hint}", field)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return None, f"is not a valid phone number{hint}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
 def parse_message(
@@ -118,15 +141,31 @@ def parse_message(
     return MessageRequest(
         to=normalise_number(to, policy, field("to")),
         text=text,
-        priority=_choice(body, "priority", PRIORITIES, "normal", field),
-        send_at=_send_at(body.get("send_at"), field("send_at")),
-        status_report=_optional_bool(body, "status_report", field),
-        flash=bool(_optional_bool(body, "flash", field)),
-        validity_minutes=_validity(body.get("validity_minutes"), field("validity_minutes")),
-        encoding=_choice(body, "encoding", ENCODINGS, "auto", field),
-        smart_encoding=_optional_bool(body, "smart_encoding", field),
-        modem=_optional_str(body, "modem", field),
+        # Only "to" and "text": every option takes its default (the common, hot case).
+        **(parse_options(body, field) if len(body) > 2 else {}),
     )
+
+
+def parse_options(body: dict[str, Any], field: Callable[[str], str]) -> dict[str, Any]:
+    """The optional fields of a message body (all but ``to`` and ``text``), validated.
+
+    Returns keyword arguments of ``MessageRequest``; ``field`` names a field for errors.
+    A field given as ``null`` is an error (leave it out to get the default), as the
+    OpenAPI document says.
+    """
+    for name, value in body.items():
+        if value is None and name in OPTION_FIELDS:
+            raise invalid(f"'{name}' must not be null; leave it out for the default", field(name))
+    return {
+        "priority": _choice(body, "priority", PRIORITIES, "normal", field),
+        "send_at": _send_at(body.get("send_at"), field("send_at")),
+        "status_report": _optional_bool(body, "status_report", field),
+        "flash": bool(_optional_bool(body, "flash", field)),
+        "validity_minutes": _validity(body.get("validity_minutes"), field("validity_minutes")),
+        "encoding": _choice(body, "encoding", ENCODINGS, "auto", field),
+        "smart_encoding": _optional_bool(body, "smart_encoding", field),
+        "modem": _modem(body.get("modem"), field("modem")),
+    }
 
 
 def _choice(
@@ -149,10 +188,11 @@ def _optional_bool(body: dict[str, Any], name: str, field: Callable[[str], str])
     return value
 
 
-def _optional_str(body: dict[str, Any], name: str, field: Callable[[str], str]) -> str | None:
-    value = body.get(name)
-    if value is not None and (not isinstance(value, str) or not value):
-        raise invalid(f"'{name}' must be a non-empty string", field(name))
+def _modem(value: Any, field: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not IMEI.fullmatch(value):
+        raise invalid("'modem' must be a modem's IMEI (14 to 16 digits)", field)
     return value
 
 
@@ -189,4 +229,5 @@ __all__ = [
     "NumberPolicy",
     "normalise_number",
     "parse_message",
+    "parse_options",
 ]
