@@ -307,7 +307,11 @@ directory = tempfile.mkdtemp(prefix="gsmgw-proc-")
 subprocess.run(["mount", "-t", "proc", "-o", sys.argv[1], "proc", directory], check=True)
 registry = CollectorRegistry()
 ProcessCollector(proc=directory, registry=registry)
-print(" ".join(sorted(metric.name for metric in registry.collect())))
+try:
+    print(" ".join(sorted(metric.name for metric in registry.collect())))
+finally:
+    subprocess.run(["umount", directory], check=True)
+    os.rmdir(directory)
 """
 
 
