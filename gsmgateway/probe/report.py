@@ -220,9 +220,14 @@ def _shared_hint(o: Observation) -> tuple[str, ...]:
     return (f"also open in {names}: two programs on one port take each other's answers",)
 
 
+# Bytes of a garbage answer shown in its one-line reason (the JSON has all that was kept).
+SHOWN_BYTES = 16
+
+
 def _garbage_reason(o: Observation) -> str:
-    sample = _printable(o.first_bytes)
-    return f"answers garbage: {o.bytes_received} bytes, no AT result among them (first: {sample})"
+    sample = _printable(o.first_bytes[:SHOWN_BYTES])
+    more = "..." if len(o.first_bytes) > SHOWN_BYTES else ""
+    return f"{o.bytes_received} bytes, none an AT result (first: {sample}{more})"
 
 
 def _garbage_hint(o: Observation) -> str:

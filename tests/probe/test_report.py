@@ -62,7 +62,9 @@ def test_silence_garbage_and_an_at_port_without_imei_are_told_apart():
         opened(Outcome.NO_MODEM, bytes_received=33, first_bytes=b"\x80\x81~", error="no answer")
     )
     assert garbage.verdict is Verdict.GARBAGE
-    assert "33 bytes, no AT result" in garbage.reason and "\\x80\\x81~" in garbage.reason
+    assert garbage.reason == "33 bytes, none an AT result (first: \\x80\\x81~)"
+    long = judge(opened(Outcome.NO_MODEM, bytes_received=99, first_bytes=bytes(range(64))))
+    assert long.reason.endswith("\\x0e\\x0f...)")
     gps = judge(opened(Outcome.NO_MODEM, bytes_received=70, first_bytes=b"$GPGGA,1235"))
     assert "GPS port" in gps.hints[-1]
     no_imei = judge(
