@@ -51,7 +51,8 @@ class Outcome(enum.Enum):
     UNOPENABLE = "unopenable"  # PortUnavailable (not busy)
     NO_MODEM = "no modem"  # NotAModem
     FAILED = "failed"  # CommandTimeout, ModemFault, PortClosed after identification began
-    OUT_OF_TIME = "out of time"  # the overall --timeout passed first
+    OUT_OF_TIME = "out of time"  # the overall --timeout passed while probing it
+    NOT_PROBED = "not probed"  # the overall --timeout passed before its turn came
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,12 @@ def judge(observation: Observation) -> PortReport:
     if o.outcome is Outcome.UNOPENABLE:
         return PortReport(o, Verdict.UNUSABLE, _without_port(o.error, o.port) or "cannot open")
     shared = _shared_hint(o)
-    if o.outcome is Outcome.OUT_OF_TIME and not o.opened:
+    if o.outcome is Outcome.NOT_PROBED:
         reason = "not probed: the --timeout ran out before its turn"
         return PortReport(o, Verdict.FAILED, reason, ("probe it alone, or give more --timeout",))
+    if o.outcome is Outcome.OUT_OF_TIME and not o.opened:
+        reason = f"did not open within {o.seconds:.1f} s"
+        return PortReport(o, Verdict.FAILED, reason, ("replug it; `dmesg` may say why",))
     if o.answers == 0 and o.bytes_received == 0:
         reason = f"no answer to AT within {o.seconds:.1f} s: not an AT port"
         return PortReport(o, Verdict.SILENT, reason, (*shared, _NOT_AN_AT_PORT))
@@ -168,10 +172,8 @@ def judge(observation: Observation) -> PortReport:
 
 def _without_port(error: str, port: str) -> str:
     """The modem layer's message without the ``PORT: `` it starts with."""
-    for name in (port, ""):
-        if name and error.startswith(name + ": "):
-            return error[len(name) + 2 :]
-    return error
+    prefix = port + ": "
+    return error[len(prefix) :] if error.startswith(prefix) else error
 
 
 def _missing_hint(port: str) -> str:
@@ -195,7 +197,10 @@ def _busy(o: Observation) -> tuple[str, tuple[str, ...]]:
         )
     else:
         reason = "another process holds it"
-    manager = o.modem_manager or any(h.name == MODEM_MANAGER for h in o.holders)
+    if o.holders:
+        manager = any(h.name == MODEM_MANAGER for h in o.holders)
+    else:
+        manager = bool(o.modem_manager)
     if manager:
         hints.append(
             "stop ModemManager (`sudo systemctl stop ModemManager`), or install "

@@ -121,7 +121,7 @@ async def observe_ports(
         async with gate:
             if loop.time() >= deadline:
                 return Observation(
-                    candidate.name, Outcome.OUT_OF_TIME, candidate.device, candidate.aliases
+                    candidate.name, Outcome.NOT_PROBED, candidate.device, candidate.aliases
                 )
             return await observe_port(candidate, driver_settings, deadline)
 

@@ -134,3 +134,11 @@ async def test_ports_are_probed_in_parallel(scripted):
     assert per_port * 3 > settings.timeout
     reports = await probe([p.path for p in ports], settings)
     assert [r.observation.outcome.value for r in reports] == ["no modem"] * 3
+
+
+async def test_a_port_whose_turn_never_comes_is_reported_not_probed(scripted):
+    first, second = scripted(scripted_port.silent), scripted(scripted_port.silent)
+    reports = await probe([first.path, second.path], ProbeSettings(timeout=0.5, concurrency=1))
+    assert [r.verdict for r in reports] == [Verdict.SILENT, Verdict.FAILED]
+    assert reports[1].reason == "not probed: the --timeout ran out before its turn"
+    assert not second.lines

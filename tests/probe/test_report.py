@@ -78,8 +78,10 @@ def test_running_out_of_time_is_silence_before_any_answer_and_a_failure_after():
     assert judge(opened(Outcome.OUT_OF_TIME)).verdict is Verdict.SILENT
     late = judge(opened(Outcome.OUT_OF_TIME, bytes_received=9, answers=2))
     assert late.verdict is Verdict.FAILED and "did not finish within 3.0 s" in late.reason
-    queued = judge(Observation("/dev/ttyUSB9", Outcome.OUT_OF_TIME, "/dev/ttyUSB9"))
+    queued = judge(Observation("/dev/ttyUSB9", Outcome.NOT_PROBED, "/dev/ttyUSB9"))
     assert queued.verdict is Verdict.FAILED and "not probed" in queued.reason
+    stuck = judge(Observation("/dev/ttyUSB9", Outcome.OUT_OF_TIME, "/dev/ttyUSB9", seconds=2))
+    assert (stuck.verdict, stuck.reason) == (Verdict.FAILED, "did not open within 2.0 s")
 
 
 def test_a_busy_port_names_its_holder_and_ModemManager_when_it_is_the_likely_cause():
@@ -98,6 +100,14 @@ def test_a_busy_port_names_its_holder_and_ModemManager_when_it_is_the_likely_cau
     )
     assert "ModemManager is running (pid 812) and is the likely holder" in guessed.reason
     assert any("sudo fuser -v /dev/ttyUSB2" in hint for hint in guessed.hints)
+    picocom = Holder(900, "picocom", "picocom -b 115200 /dev/ttyUSB2")
+    other = judge(
+        Observation(
+            "/dev/ttyUSB2", Outcome.BUSY, "/dev/ttyUSB2", holders=(picocom,), modem_manager=(812,)
+        )
+    )
+    assert other.reason == "held by picocom (pid 900)"
+    assert other.hints == ("close that program first: a serial port has one user at a time",)
     unknown = judge(Observation("/dev/ttyUSB2", Outcome.BUSY, "/dev/ttyUSB2"))
     assert unknown.reason == "another process holds it"
     assert not any("ModemManager" in hint for hint in unknown.hints)
