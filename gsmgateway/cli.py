@@ -69,9 +69,9 @@ def _run_send(args: argparse.Namespace) -> int:
 
 
 def _run_probe(args: argparse.Namespace) -> int:
-    from gsmgateway.modem.probe_cli import main as probe_main
+    from gsmgateway.probe.command import run
 
-    return probe_main(args.port, args.all)
+    return run(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,9 +103,26 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--key", help="API key (default: $GSMGATEWAY_API_KEY)")
     send.set_defaults(run=_run_send)
 
-    probe = commands.add_parser("probe", help="identify a modem on a serial port")
-    probe.add_argument("port", nargs="?")
-    probe.add_argument("--all", action="store_true", help="every likely port")
+    probe = commands.add_parser("probe", help="identify the modem on a serial port")
+    probe.add_argument("port", nargs="?", metavar="PORT", help="the serial port to probe")
+    probe.add_argument(
+        "--all",
+        action="store_true",
+        help="probe every likely port: /dev/gsmmodem/*, /dev/serial/by-id/*, /dev/ttyUSB*, "
+        "/dev/ttyACM*, and the config's ports and globs",
+    )
+    probe.add_argument("--json", action="store_true", help="print one JSON object")
+    probe.add_argument(
+        "--timeout", type=float, metavar="SECONDS", help="the most the probe takes (default 10)"
+    )
+    probe.add_argument("--config", metavar="PATH", help="the config: its ports, [[modem]] entries")
+    probe.add_argument(
+        "--glob",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="with --all: probe what PATTERN matches instead of the usual places (repeatable)",
+    )
     probe.set_defaults(run=_run_probe)
 
     check = commands.add_parser("check-config", help="validate a config file")
