@@ -542,6 +542,8 @@ class ModemMachine:
             self._route(_Routed(0, MessageKind.STATUS_REPORT, pdu, tpdu_length))
             return True
         if ds == 2:
+            # TS 27.005 3.4.1 <ds>=2: stored, then +CDSI: <mem>,<index>. gammu-smsd 1.42
+            # files an empty report for each such notice: its own bug (README, gammu #987).
             where = self._store_inbound(
                 MessageKind.STATUS_REPORT, pdu, tpdu_length, self.settings.cpms[2]
             )
