@@ -23,6 +23,7 @@ from gsmgateway.modem.health import Health
 from gsmgateway.modem.profiles import PROFILES, Profile, choose_profile, profile_named
 from gsmgateway.modem.results import (
     Ambiguous,
+    Description,
     HealthChanged,
     Identity,
     InboundPdu,
@@ -44,6 +45,7 @@ __all__ = [
     "PROFILES",
     "Ambiguous",
     "CommandTimeout",
+    "Description",
     "DriverSettings",
     "DriverStats",
     "Health",

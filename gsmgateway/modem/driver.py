@@ -67,6 +67,7 @@ from gsmgateway.modem.health import Health
 from gsmgateway.modem.profiles import GENERIC, Profile, choose_profile
 from gsmgateway.modem.results import (
     Ambiguous,
+    Description,
     HealthChanged,
     Identity,
     InboundPdu,
@@ -111,6 +112,16 @@ SIM_POLL_INTERVAL = 0.5
 _SIM_URC = "+CPIN"
 # How long closing a port may take before it is left to the OS (a dead USB device).
 CLOSE_TIMEOUT = 5.0
+# The first bytes a port sent, kept in the stats: what a port that is no modem speaks.
+FIRST_BYTES_KEPT = 64
+# AT+CPIN? answered with an error instead of a code (TS 27.007 9.2.1; TS 27.005 3.2.5):
+# "SIM not inserted" and "SIM busy" name a state; other errors are reported as they are.
+SIM_ERROR_STATES = {
+    ("CME", 10): PinState.NOT_INSERTED,
+    ("CMS", 310): PinState.NOT_INSERTED,
+    ("CME", 14): PinState.NOT_READY,
+    ("CMS", 314): PinState.NOT_READY,
+}
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,9 @@ class DriverStats:
     noise_events: int = 0
     urcs: int = 0
     late_responses: int = 0
+    bytes_received: int = 0
+    answers: int = 0  # final results and prompts the AT core recognised, timely or late
+    first_bytes: bytes = b""  # the first FIRST_BYTES_KEPT bytes received (what a port speaks)
 
 
 def _noop(_event: ModemEvent) -> None:
@@ -223,6 +237,7 @@ class ModemDriver:
         try:
             while True:
                 data = await link.read()
+                self._count_received(data)
                 try:
                     self._conn.receive_data(data)
                 except LocalProtocolError as error:
@@ -233,6 +248,12 @@ class ModemDriver:
                 self._dispatch()
         except PortClosed as error:
             self._port_lost(str(error))
+
+    def _count_received(self, data: bytes) -> None:
+        stats = self.stats
+        stats.bytes_received += len(data)
+        if len(stats.first_bytes) < FIRST_BYTES_KEPT:
+            stats.first_bytes += data[: FIRST_BYTES_KEPT - len(stats.first_bytes)]
 
     def _port_lost(self, reason: str) -> None:
         if self._lost is not None:
@@ -253,6 +274,8 @@ class ModemDriver:
             event = self._conn.next_event()
             if event is NEED_DATA:
                 return
+            if isinstance(event, Response | Prompt | LateResponse | Resynchronised | StrayFinal):
+                self.stats.answers += 1
             if isinstance(event, Response | Prompt):
                 if self._waiter is not None and not self._waiter.done():
                     self._waiter.set_result(event)
@@ -507,11 +530,7 @@ class ModemDriver:
         self._memory = STORAGE if storage is not None else self._memory
         await self._configure_indications()
         await self._try(at.query_smsc())
-        imsi = ""
-        response = await self._try(at.query_imsi())
-        if response is not None:
-            with contextlib.suppress(AtError):
-                imsi = answers.parse_imsi(response)
+        imsi = await self._read_imsi()
         iccid = await self._read_iccid()
         await self._health_at_start()
         self.identity = Identity(
@@ -596,6 +615,14 @@ class ModemDriver:
                 return
         raise ModemFault("AT+CNMI: no indication mode accepted")
 
+    async def _read_imsi(self) -> str:
+        """``AT+CIMI``: the IMSI, or '' when the SIM will not tell."""
+        response = await self._try(at.query_imsi())
+        if response is not None:
+            with contextlib.suppress(AtError):
+                return answers.parse_imsi(response)
+        return ""
+
     async def _read_iccid(self) -> str:
         for variant in self.profile.iccid_commands:
             response = await self._try(at.query_iccid(variant))
@@ -647,40 +674,56 @@ class ModemDriver:
         """``AT+CPIN?`` answers READY."""
         return await self._sim_state() is PinState.READY
 
-    async def describe(self) -> dict[str, object]:
-        """Who the modem is, read without changing anything (no PIN is entered):
-        ``gsmgateway probe``. NotAModem when nothing modem-like answers."""
+    async def describe(self) -> Description:
+        """Who the modem is and how it stands, read without configuring it (``probe``):
+        no PIN is entered, no message or indication setting touched; only ``ATE0`` and
+        ``AT+CMEE=1`` (as ``identify``). NotAModem when nothing modem-like answers."""
         imei = await self.identify()
         manufacturer = await self._identity_line(at.query_manufacturer())
         model = await self._identity_line(at.query_model())
-        self.profile = choose_profile(manufacturer, model)
-        state = await self._sim_state()
+        revision = await self._identity_line(at.query_revision())
+        profile = choose_profile(manufacturer, model)
+        self.profile = profile
+        state, sim_error = await self._sim_answer()
         iccid = await self._read_iccid()
         imsi = ""
+        registration = None
         if state is PinState.READY:
-            response = await self._try(at.query_imsi())
-            if response is not None:
-                with contextlib.suppress(AtError):
-                    imsi = answers.parse_imsi(response)
-            await self.refresh_registration()
+            imsi = await self._read_imsi()
+            # +CEREG too: an LTE-only modem reports CS "not registered" (Health picks).
+            for tag in ("+CREG", "+CEREG"):
+                await self.refresh_registration(tag)
+            registration = self.health.registration if self.health.domains else None
             await self.refresh_operator()
         await self.refresh_signal()
-        signal = self.health.signal
-        return {
-            "port": self.path,
-            "manufacturer": manufacturer,
-            "model": model,
-            "revision": await self._identity_line(at.query_revision()),
-            "profile": self.profile.name,
-            "imei": imei,
-            "sim": state.value if state else "no answer",
-            "iccid": iccid,
-            "imsi": imsi,
-            "registration": self.health.registration.name.lower(),
-            "operator": self.health.operator,
-            "rssi": signal.rssi if signal else None,
-            "signal_dbm": signal.dbm if signal else None,
-        }
+        return Description(
+            imei=imei,
+            manufacturer=manufacturer,
+            model=model,
+            revision=revision,
+            profile=profile.name,
+            sim=state,
+            sim_error=sim_error,
+            iccid=iccid,
+            imsi=imsi,
+            registration=registration,
+            operator=self.health.operator,
+            signal=self.health.signal,
+        )
+
+    async def _sim_answer(self) -> tuple[PinState | None, str]:
+        """``AT+CPIN?``: the SIM's state, or None and the error it answered instead."""
+        response = await self._execute(at.query_pin())
+        final = response.final
+        if response.ok:
+            try:
+                return answers.parse_pin(response), ""
+            except AtError as error:
+                return None, str(error)
+        state = SIM_ERROR_STATES.get((final.domain.value, final.code)) if final.domain else None
+        verdict = classify_final(final)
+        meaning = f" ({verdict.meaning})" if verdict is not None and verdict.known else ""
+        return state, f"{final.line}{meaning}"
 
     # -- sending ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from gsmgateway.at import ErrorClass
+from gsmgateway.at import ErrorClass, PinState, RegistrationState, SignalQuality
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,28 @@ class Identity:
     iccid: str = ""
     profile: str = "generic"
     own_number: str = ""
+
+
+@dataclass(frozen=True)
+class Description:
+    """What ``ModemDriver.describe`` read from a modem without configuring it (``probe``).
+
+    ``sim`` is None when ``AT+CPIN?`` named no state (``sim_error`` then says what it
+    answered); ``imsi``, ``registration`` and ``operator`` are asked only of a READY SIM.
+    """
+
+    imei: str
+    manufacturer: str = ""
+    model: str = ""
+    revision: str = ""
+    profile: str = "generic"  # the profile the identity points to
+    sim: PinState | None = None
+    sim_error: str = ""  # e.g. "+CME ERROR: 13 (SIM failure)"
+    iccid: str = ""
+    imsi: str = ""
+    registration: RegistrationState | None = None
+    operator: str | None = None
+    signal: SignalQuality | None = None
 
 
 class StorageKind(enum.Enum):

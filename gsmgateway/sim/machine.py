@@ -110,6 +110,8 @@ class ModemMachine:
         self.last_mr = 0
         self._out: list[Effect] = []
         self._urc_buffer: deque[bytes] = deque(maxlen=MAX_URC_BUFFER)
+        # URCs that fell due while the TE was typing a line: (lines, cnmi), in order.
+        self._held_for_line: list[tuple[list[str], bool]] = []
         self._pending_inbound: deque[tuple[MessageKind, str, int]] = deque()
         self._routed: deque[_Routed] = deque()
         self._awaiting_ack: _Routed | None = None
@@ -128,6 +130,7 @@ class ModemMachine:
         self.state = CommandState()
         self.cfun = 1
         self._urc_buffer.clear()
+        self._held_for_line.clear()
         self._routed.clear()
         self._awaiting_ack = None
         self._boot_count += 1
@@ -211,6 +214,7 @@ class ModemMachine:
         """Fault: stop answering (the firmware is stuck) until ``resume``."""
         self.state = HungState()
         self._urc_buffer.clear()
+        self._held_for_line.clear()
         return self._take()
 
     def resume(self, now: float) -> list[Effect]:
@@ -233,6 +237,7 @@ class ModemMachine:
         self.state = CommandState()
         self._out.clear()
         self._urc_buffer.clear()
+        self._held_for_line.clear()
 
     @property
     def phase(self) -> Phase:
@@ -258,7 +263,14 @@ class ModemMachine:
         self._out.append(Write(data, latency))
 
     def run_line(self, line: bytes, overflow: bool, now: float) -> None:
-        """Execute one command line (without its CR)."""
+        """Execute one command line (without its CR), then give the URCs it held."""
+        self._run_line(line, overflow, now)
+        held, self._held_for_line = self._held_for_line, []
+        for lines, cnmi in held:
+            self.emit_urc(lines, cnmi=cnmi)
+        self._flush_urcs()
+
+    def _run_line(self, line: bytes, overflow: bool, now: float) -> None:
         text = line.decode("latin-1").strip()
         start = text.upper().find("AT")
         if start < 0:
@@ -309,7 +321,6 @@ class ModemMachine:
         else:
             self._out.append(Write(b"".join(blocks) + render_final(final, fmt), latency))
         self._out.extend(effects)
-        self._flush_urcs()
 
     def cancel_prompt(self) -> None:
         """ESC in the prompt: TS 27.005 3.5.1, the edit is aborted and nothing is sent."""
@@ -455,6 +466,12 @@ class ModemMachine:
         if self._executing:
             self._urc_buffer.append(data)  # after the reply of the command that caused it
             return
+        if isinstance(self.state, CommandState) and self.state.line:
+            # The TE is typing a command line: a URC now would split its echo (gammu
+            # then reads "A" and "TE1" as lines and waits forever), so, like a real
+            # TA, hold it until the line has been answered.
+            self._held_for_line.append((lines, cnmi))
+            return
         reserved = not isinstance(self.state, CommandState)
         if cnmi and mode == 0:
             self._urc_buffer.append(data)  # 27.005: buffered in the TA
@@ -542,6 +559,8 @@ class ModemMachine:
             self._route(_Routed(0, MessageKind.STATUS_REPORT, pdu, tpdu_length))
             return True
         if ds == 2:
+            # TS 27.005 3.4.1 <ds>=2: stored, then +CDSI: <mem>,<index>. gammu-smsd 1.42
+            # files an empty report for each such notice: its own bug (README, gammu #987).
             where = self._store_inbound(
                 MessageKind.STATUS_REPORT, pdu, tpdu_length, self.settings.cpms[2]
             )

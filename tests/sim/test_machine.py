@@ -239,6 +239,27 @@ def test_urcs_wait_for_the_prompt_in_mode_2_and_are_dropped_in_mode_1(modem):
     assert modem.machine.store.used("SM") == 2  # stored all the same
 
 
+def test_a_urc_never_splits_the_echo_of_a_line_being_typed():
+    # gammu under load writes "A" then "TE1\r"; Huawei noise that fell between was
+    # echoed inside the line, and gammu 1.42 then waited for its reply forever.
+    h = Harness("huawei")
+    h.at("AT^CURC=1")
+    assert h.send("A") == "A"
+    assert h.fire("noise") == ""
+    assert h.send("TE1\r") == "TE1\r\r\nOK\r\n\r\n^MODE: 5,4\r\n"
+    assert h.fire("noise").startswith("\r\n^")  # typing done: URCs go straight out
+
+
+def test_an_inbound_notice_waits_for_the_line_being_typed(modem):
+    modem.at("AT+CNMI=2,1")
+    assert modem.send("AT+C") == ""
+    assert modem.deliver() == ""
+    assert modem.send("SQ\r") == '\r\n+CSQ: 20,99\r\n\r\nOK\r\n\r\n+CMTI: "SM",1\r\n'
+    assert modem.send("A") == ""  # a line with nothing in it after its BS still waits
+    assert modem.deliver() == ""
+    assert modem.send("\x08\r") == '\r\n+CMTI: "SM",2\r\n'
+
+
 def test_mode_0_buffers_until_mode_changes(modem):
     modem.at("AT+CNMI=0,1")
     assert modem.deliver() == ""

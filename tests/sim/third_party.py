@@ -19,7 +19,11 @@ async def run_gammu(tmp_path, port, *args, timeout=60, stdin=None):
     """Run ``gammu -c RC ARGS`` on ``port``; returns (exit status, stdout+stderr text)."""
     need_gammu()
     rc = tmp_path / f"gammurc-{abs(hash(port))}"
-    rc.write_text(f"[gammu]\ndevice = {port}\nconnection = at\n")
+    log = rc.with_suffix(".log")
+    # gammu's own trace of the AT exchange, shown when it times out.
+    rc.write_text(
+        f"[gammu]\ndevice = {port}\nconnection = at\nlogfile = {log}\nlogformat = textalldate\n"
+    )
     proc = await asyncio.create_subprocess_exec(
         GAMMU, "-c", str(rc), *args,
         stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
@@ -27,6 +31,10 @@ async def run_gammu(tmp_path, port, *args, timeout=60, stdin=None):
     )  # fmt: skip
     try:
         out, _ = await asyncio.wait_for(proc.communicate(stdin), timeout)
+    except TimeoutError:
+        trace = log.read_text(errors="replace") if log.exists() else "(no log)"
+        what = f"gammu {' '.join(args)} on {port}"
+        raise AssertionError(f"{what} hung; its log:\n{trace[-6000:]}") from None
     finally:
         if proc.returncode is None:
             proc.kill()

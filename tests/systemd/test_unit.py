@@ -281,6 +281,11 @@ def test_private_users_keeps_access_through_the_dialout_group():
     probe = subprocess.run([unshare, "--user", "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip(f"user namespaces unavailable here: {probe.stderr.decode().strip()}")
+    blocked = [
+        p for p in Path(tempfile.gettempdir()).resolve().parents if not os.stat(p).st_mode & 0o001
+    ]
+    if blocked or not os.stat(tempfile.gettempdir()).st_mode & 0o001:
+        pytest.skip(f"the temporary directory {tempfile.gettempdir()} is not searchable by nobody")
     directory = tempfile.mkdtemp(prefix="gsmgw-userns-")
     try:
         os.chmod(directory, 0o755)
@@ -307,7 +312,11 @@ directory = tempfile.mkdtemp(prefix="gsmgw-proc-")
 subprocess.run(["mount", "-t", "proc", "-o", sys.argv[1], "proc", directory], check=True)
 registry = CollectorRegistry()
 ProcessCollector(proc=directory, registry=registry)
-print(" ".join(sorted(metric.name for metric in registry.collect())))
+try:
+    print(" ".join(sorted(metric.name for metric in registry.collect())))
+finally:
+    subprocess.run(["umount", directory], check=True)
+    os.rmdir(directory)
 """
 
 
