@@ -4,8 +4,9 @@ import asyncio
 import time
 
 
-async def wait_for(predicate, timeout=20.0, what="condition"):
-    """Await ``predicate()`` (sync or async) until truthy; its value. Fails after timeout."""
+async def wait_for(predicate, timeout=20.0, what="condition", interval=0.02):
+    """Await ``predicate()`` (sync or async), every ``interval`` s, until truthy; its value.
+    Fails after timeout."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -14,5 +15,5 @@ async def wait_for(predicate, timeout=20.0, what="condition"):
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        await asyncio.sleep(interval)
