@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import sqlite3
@@ -160,6 +161,32 @@ def _inbox_view(row: Sequence[Any]) -> InboxMessage:
 
 def _placeholders(count: int) -> str:
     return ",".join("?" * count)
+
+
+# The message columns a new message may leave NULL, in the order of ``optional`` in
+# ``SqliteStore._insert_messages``. Python's sqlite3 binds None (and bool) through its
+# adapter lookup, several times dearer than an int or a str, so NULLs are written as
+# literals: one INSERT statement per shape (which of these columns have a value).
+_OPTIONAL_COLUMNS = (
+    "locking", "single", "send_at", "expires_at", "validity_minutes", "metadata"
+)  # fmt: skip
+_NO_OPTIONAL = (None,) * len(_OPTIONAL_COLUMNS)
+_PLAIN_SHAPE = (False,) * len(_OPTIONAL_COLUMNS)
+
+
+@functools.cache
+def _message_insert(shape: tuple[bool, ...]) -> str:
+    """The INSERT of a new message row whose optional columns with a value are ``shape``."""
+    given = [name for name, present in zip(_OPTIONAL_COLUMNS, shape, strict=True) if present]
+    columns = ", ".join(given)
+    values = ", ".join(f"?{15 + i}" for i in range(len(given)))
+    return (
+        "INSERT INTO messages (mid, id, status, to_number, text, encoding, segments, priority,"
+        " route, status_report, flash, concat_ref_bits, created_at, updated_at, queue_state,"
+        f" eligible_at, queued_parts{', ' + columns if given else ''})"
+        " VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14,"
+        f" ?6{', ' + values if given else ''})"
+    )
 
 
 class _Tx:
@@ -458,11 +485,12 @@ class SqliteStore:
         """Insert queued messages and their parts; their new ids, in order."""
         conn = tx.conn
         # Within BEGIN IMMEDIATE nobody else inserts, so mids can be assigned here and
-        # both tables written with one executemany each.
+        # both tables written with one executemany each (one per shape of message row).
         (mid,) = conn.execute("SELECT coalesce(max(mid), 0) FROM messages").fetchone()
         next_id = self._message_ids.next_id
         ids = []
-        message_rows = []
+        rows_by_shape: dict[tuple[bool, ...], list[tuple[Any, ...]]] = {}
+        plain_rows = rows_by_shape[_PLAIN_SHAPE] = []
         part_rows = []
         per_rank: dict[int, int] = {}
         for new in messages:
@@ -475,51 +503,50 @@ class SqliteStore:
             segments = new.segments
             count = len(segments)
             metadata = new.metadata
-            message_rows.append(
-                (
-                    mid,
-                    message_id,
-                    new.to,
-                    new.text,
-                    new.encoding.value,
-                    new.locking,
-                    new.single,
-                    count,
-                    rank,
-                    new.route,
-                    send_at,
-                    new.expires_at,
-                    new.validity_minutes,
-                    new.status_report,
-                    new.flash,
-                    new.concat_ref_bits,
-                    None if metadata is None else json.dumps(metadata),
-                    created,
-                    created,
-                    1 if eligible <= created else 0,
-                    eligible,
-                    count,
-                )
+            row = (
+                mid,
+                message_id,
+                new.to,
+                new.text,
+                new.encoding.value,
+                count,
+                rank,
+                new.route,
+                1 if new.status_report else 0,
+                1 if new.flash else 0,
+                new.concat_ref_bits,
+                created,
+                1 if eligible <= created else 0,
+                eligible,
             )
+            optional = (
+                new.locking,
+                new.single,
+                send_at,
+                new.expires_at,
+                new.validity_minutes,
+                None if metadata is None else json.dumps(metadata),
+            )
+            if optional == _NO_OPTIONAL:
+                plain_rows.append(row)
+            else:
+                shape = tuple(value is not None for value in optional)
+                rows_by_shape.setdefault(shape, []).append(
+                    row + tuple(value for value in optional if value is not None)
+                )
             if count == 1:
-                part_rows.append((mid, 1, segments[0], created, created))
+                part_rows.append((mid, 1, segments[0], created))
             else:
                 for seq, text in enumerate(segments, start=1):
-                    part_rows.append((mid, seq, text, created, created))
+                    part_rows.append((mid, seq, text, created))
             per_rank[rank] = per_rank.get(rank, 0) + count
             ids.append(message_id)
-        conn.executemany(
-            "INSERT INTO messages (mid, id, status, to_number, text, encoding, locking,"
-            " single, segments, priority, route, send_at, expires_at, validity_minutes,"
-            " status_report, flash, concat_ref_bits, metadata, created_at, updated_at,"
-            " queue_state, eligible_at, queued_parts)"
-            " VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?)",
-            message_rows,
-        )
+        for shape, rows in rows_by_shape.items():
+            if rows:
+                conn.executemany(_message_insert(shape), rows)
         conn.executemany(
             "INSERT INTO parts (mid, seq, text, state, attempts, queued_at, updated_at)"
-            " VALUES (?, ?, ?, 'queued', 0, ?, ?)",
+            " VALUES (?1, ?2, ?3, 'queued', 0, ?4, ?4)",
             part_rows,
         )
         for rank, count in per_rank.items():
