@@ -29,8 +29,8 @@ from aiohttp import web
 from gsmgateway.api.auth import ApiKeys
 from gsmgateway.api.body import read_json
 from gsmgateway.api.compose import (
-    PlannedMessage,
     new_message,
+    new_messages,
     parse_batch,
     plan_message,
 )
@@ -47,13 +47,15 @@ from gsmgateway.api.middleware import api_middleware
 from gsmgateway.api.openapi import build_document
 from gsmgateway.api.pool_view import PoolView
 from gsmgateway.api.settings import ApiSettings
-from gsmgateway.api.validation import parse_message
+from gsmgateway.api.validation import MessageRequest, parse_message
 from gsmgateway.api.views import (
     accepted_json,
+    accepted_text,
     inbox_json,
     message_json,
     preview_json,
 )
+from gsmgateway.sms.plan import TextPlan
 from gsmgateway.store.errors import IdempotencyConflict, StoreError
 from gsmgateway.store.interface import CancelOutcome, Idempotency, NewMessage, Store
 from gsmgateway.store.states import MessageStatus
@@ -70,8 +72,12 @@ MAX_PAGE = 1000
 STATUSES = {status.value: status for status in MessageStatus}
 
 
+def _dumps_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return _dumps_text(value).encode()
 
 
 def json_answer(
@@ -169,7 +175,7 @@ class GatewayApi:
         body, _raw = await read_json(request, settings.max_body_bytes)
         message = parse_message(body, settings.policy)
         plan = plan_message(message, settings)
-        new = new_message(PlannedMessage(message, plan), settings, self.clock())
+        new = new_message(message, plan, settings, self.clock())
         idempotency = self._idempotency(
             request, body, lambda ids: _dumps(accepted_json(ids[0], plan)).decode()
         )
@@ -184,29 +190,34 @@ class GatewayApi:
         body, _raw = await read_json(request, settings.max_body_bytes)
         items = parse_batch(body, settings)
         now = self.clock()
-        results: list[dict[str, Any] | None] = []
-        planned: list[tuple[int, PlannedMessage]] = []
+        prefix = "messages[{}]." if isinstance(body, dict) and "messages" in body else ""
+        # Each item's answer as JSON text; None for the valid ones until their ids exist.
+        results: list[str | None] = []
+        planned: list[tuple[MessageRequest, TextPlan]] = []
         for index, item in enumerate(items):
             if isinstance(item, ApiError):
-                results.append(item.to_json())
+                results.append(_dumps_text(item.to_json()))
                 continue
             try:
-                plan = plan_message(item, settings, prefix=_item_prefix(body, index))
+                plan = plan_message(item, settings, prefix=prefix.format(index))
             except ApiError as error:
-                results.append(error.to_json())
+                results.append(_dumps_text(error.to_json()))
                 continue
-            planned.append((index, PlannedMessage(item, plan)))
+            planned.append((item, plan))
             results.append(None)
-        new = [new_message(entry, settings, now) for _index, entry in planned]
+        new = new_messages(planned, settings, now)
 
         def render(ids: tuple[str, ...]) -> str:
-            filled = list(results)
-            for (index, entry), message_id in zip(planned, ids, strict=True):
-                filled[index] = accepted_json(message_id, entry.plan)
-            return _dumps({"results": filled}).decode()
+            accepted = iter(
+                [accepted_text(i, plan) for (_item, plan), i in zip(planned, ids, strict=True)]
+            )
+            answers = [text if text is not None else next(accepted) for text in results]
+            return '{"results":[' + ",".join(answers) + "]}"
 
         if not new:
-            return json_answer({"results": results}, 202)
+            return web.Response(
+                status=202, body=render(()).encode(), content_type="application/json"
+            )
         result = await self._enqueue(new, self._idempotency(request, body, render))
         if result.replayed:
             return _replay(result.response_json)
@@ -330,11 +341,6 @@ def _replay(response_json: str | None) -> web.Response:
         content_type="application/json",
         headers={"Idempotent-Replayed": "true"},
     )
-
-
-def _item_prefix(body: Any, index: int) -> str:
-    # A template's text errors name the template itself ("text").
-    return f"messages[{index}]." if isinstance(body, dict) and "messages" in body else ""
 
 
 STORE_KEY = web.AppKey("store", Store)

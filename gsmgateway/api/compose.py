@@ -1,16 +1,17 @@
 """From validated request bodies to what the store queues: plans, messages, batch items.
 
 Pure: the clock reading comes in as ``now``. ``plan_message`` runs the codec's
-``plan_text`` with the configured limits and turns its errors into 422 answers naming
-the field; ``new_message`` fills in the defaults of the config and the route;
+``plan_text`` with the configured limits (remembering the plans of recent short texts)
+and turns its errors into 422 answers naming the field; ``new_messages`` fills in the
+defaults of the config and the route;
 ``parse_batch`` reads both forms of a batch body into one entry per item, each a
 ``MessageRequest`` or the ``ApiError`` of that item alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import functools
+from collections.abc import Sequence
 from typing import Any
 
 from gsmgateway.api.errors import ApiError, invalid, unsendable
@@ -19,6 +20,7 @@ from gsmgateway.api.template import MissingVariable, TemplateSyntaxError, check_
 from gsmgateway.api.validation import (
     MAX_TEXT_CHARS,
     MESSAGE_FIELDS,
+    MessageOptions,
     MessageRequest,
     normalise_number,
     parse_message,
@@ -31,30 +33,50 @@ from gsmgateway.store.interface import NewMessage, Priority
 
 TEMPLATE_FIELDS = (MESSAGE_FIELDS - {"to"}) | {"recipients"}
 RECIPIENT_FIELDS = frozenset({"to", "vars"})
+# Plans of recent short texts: a campaign or an alert sends one text to many numbers.
+# Bounded in entries and in text length, so at most a few MB.
+PLAN_CACHE_SIZE = 2048
+PLAN_CACHE_MAX_CHARS = 480
 
 BatchItem = MessageRequest | ApiError
 _PRIORITIES = {priority.value: priority for priority in Priority}
+_ENCODING_REQUESTS = {request.value: request for request in EncodingRequest}
 
 
-@dataclass(frozen=True)
-class PlannedMessage:
-    """A validated request with its text plan: ready to be queued or previewed."""
-
-    request: MessageRequest
-    plan: TextPlan
+@functools.lru_cache(maxsize=PLAN_CACHE_SIZE)
+def _cached_plan(
+    text: str,
+    encoding: EncodingRequest,
+    national: tuple[str, ...],
+    smart: bool,
+    max_segments: int,
+    ref_bits: int,
+) -> TextPlan:
+    # A TextPlan is a frozen value: one may be shared by any number of messages.
+    return plan_text(
+        text,
+        encoding=encoding,
+        national=national,
+        smart=smart,
+        max_segments=max_segments,
+        ref_bits=ref_bits,
+    )
 
 
 def plan_message(request: MessageRequest, settings: ApiSettings, prefix: str = "") -> TextPlan:
     """The encoding and segments of ``request``'s text; 422 when it cannot be sent."""
-    smart = settings.smart_encoding if request.smart_encoding is None else request.smart_encoding
+    options = request.options
+    smart = settings.smart_encoding if options.smart_encoding is None else options.smart_encoding
+    text = request.text
+    plan = _cached_plan if len(text) <= PLAN_CACHE_MAX_CHARS else _cached_plan.__wrapped__
     try:
-        return plan_text(
-            request.text,
-            encoding=EncodingRequest(request.encoding),
-            national=settings.national_languages,
-            smart=smart,
-            max_segments=settings.max_segments,
-            ref_bits=settings.concat_ref_bits,
+        return plan(
+            text,
+            _ENCODING_REQUESTS[options.encoding],
+            settings.national_languages,
+            smart,
+            settings.max_segments,
+            settings.concat_ref_bits,
         )
     except TooManySegments as error:
         raise unsendable("too_many_segments", str(error), prefix + "text") from None
@@ -62,34 +84,59 @@ def plan_message(request: MessageRequest, settings: ApiSettings, prefix: str = "
         raise unsendable("unencodable_text", str(error), prefix + "text") from None
 
 
-def new_message(planned: PlannedMessage, settings: ApiSettings, now: float) -> NewMessage:
-    """The store's value for a planned message, with the config's defaults filled in."""
-    request, plan = planned.request, planned.plan
-    send_at = request.send_at.timestamp() if request.send_at is not None else None
-    validity = request.validity_minutes or settings.validity_minutes or None
-    expires_at = (max(send_at or now, now) + validity * 60) if validity else None
-    status_report = (
-        settings.status_report if request.status_report is None else request.status_report
-    )
-    return NewMessage(
-        to=request.to,
-        text=plan.text,
-        segments=plan.segments,
-        created_at=now,
-        encoding=plan.encoding,
-        locking=plan.locking,
-        single=plan.single,
-        priority=_PRIORITIES[request.priority],
-        route=route_for(request.to, settings.routes, modem=request.modem)
-        if settings.routes or request.modem
-        else DEFAULT_GROUP,
-        send_at=send_at,
-        expires_at=expires_at,
-        validity_minutes=validity,
-        status_report=status_report,
-        flash=request.flash,
-        concat_ref_bits=settings.concat_ref_bits,
-    )
+def _option_fields(options: MessageOptions, settings: ApiSettings, now: float) -> dict[str, Any]:
+    """The ``NewMessage`` fields that come from the options and the config alone."""
+    send_at = options.send_at.timestamp() if options.send_at is not None else None
+    validity = options.validity_minutes or settings.validity_minutes or None
+    return {
+        "created_at": now,
+        "priority": _PRIORITIES[options.priority],
+        "send_at": send_at,
+        "expires_at": (max(send_at or now, now) + validity * 60) if validity else None,
+        "validity_minutes": validity,
+        "status_report": settings.status_report
+        if options.status_report is None
+        else options.status_report,
+        "flash": options.flash,
+        "concat_ref_bits": settings.concat_ref_bits,
+    }
+
+
+def new_messages(
+    planned: Sequence[tuple[MessageRequest, TextPlan]], settings: ApiSettings, now: float
+) -> list[NewMessage]:
+    """The store's values for planned messages, with the config's defaults filled in."""
+    # Computed once per options value: the items of a batch mostly share one.
+    by_options: dict[int, dict[str, Any]] = {}
+    routed = bool(settings.routes)
+    out = []
+    for request, plan in planned:
+        options = request.options
+        fields = by_options.get(id(options))
+        if fields is None:
+            fields = by_options[id(options)] = _option_fields(options, settings, now)
+        out.append(
+            NewMessage(
+                to=request.to,
+                text=plan.text,
+                segments=plan.segments,
+                encoding=plan.encoding,
+                locking=plan.locking,
+                single=plan.single,
+                route=route_for(request.to, settings.routes, modem=options.modem)
+                if routed or options.modem
+                else DEFAULT_GROUP,
+                **fields,
+            )
+        )
+    return out
+
+
+def new_message(
+    request: MessageRequest, plan: TextPlan, settings: ApiSettings, now: float
+) -> NewMessage:
+    """The store's value for one planned message, with the config's defaults filled in."""
+    return new_messages(((request, plan),), settings, now)[0]
 
 
 def parse_batch(body: Any, settings: ApiSettings) -> list[BatchItem]:
@@ -105,10 +152,14 @@ def parse_batch(body: Any, settings: ApiSettings) -> list[BatchItem]:
             if key != "messages":
                 raise invalid(f"unknown field {key!r} beside 'messages'", str(key))
         messages = _items(body["messages"], "messages", settings.max_batch)
-        return [
-            _item(lambda m=m, i=i: parse_message(m, settings.policy, prefix=f"messages[{i}]."))
-            for i, m in enumerate(messages)
-        ]
+        policy = settings.policy
+        items: list[BatchItem] = []
+        for i, message in enumerate(messages):
+            try:
+                items.append(parse_message(message, policy, prefix=f"messages[{i}]."))
+            except ApiError as error:
+                items.append(error)
+        return items
     if "recipients" in body:
         return _template_batch(body, settings)
     raise invalid("a batch needs 'messages', or 'text' and 'recipients'")
@@ -120,13 +171,6 @@ def _items(value: Any, name: str, maximum: int) -> list[Any]:
     if not 1 <= len(value) <= maximum:
         raise invalid(f"'{name}' must hold 1 to {maximum} items, not {len(value)}", name)
     return value
-
-
-def _item(parse: Callable[[], MessageRequest]) -> BatchItem:
-    try:
-        return parse()
-    except ApiError as error:
-        return error
 
 
 def _template_batch(body: dict[str, Any], settings: ApiSettings) -> list[BatchItem]:
@@ -142,17 +186,20 @@ def _template_batch(body: dict[str, Any], settings: ApiSettings) -> list[BatchIt
         raise invalid(str(error), "text") from None
     recipients = _items(body["recipients"], "recipients", settings.max_batch)
     options = parse_options(body, lambda name: name)
-    return [
-        _item(lambda r=r, i=i: _recipient(r, f"recipients[{i}].", template, options, settings))
-        for i, r in enumerate(recipients)
-    ]
+    items: list[BatchItem] = []
+    for i, recipient in enumerate(recipients):
+        try:
+            items.append(_recipient(recipient, f"recipients[{i}].", template, options, settings))
+        except ApiError as error:
+            items.append(error)
+    return items
 
 
 def _recipient(
     recipient: Any,
     prefix: str,
     template: str,
-    options: dict[str, Any],
+    options: MessageOptions,
     settings: ApiSettings,
 ) -> MessageRequest:
     if not isinstance(recipient, dict):
@@ -177,4 +224,4 @@ def _recipient(
             "text_too_long", f"the filled text has more than {MAX_TEXT_CHARS} characters", "text"
         )
     number = normalise_number(to, settings.policy, prefix + "to")
-    return MessageRequest(to=number, text=text, **options)
+    return MessageRequest(number, text, options)

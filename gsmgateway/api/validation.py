@@ -65,11 +65,12 @@ class NumberPolicy:
 
 
 @dataclass(frozen=True)
-class MessageRequest:
-    """One validated message to send; ``to`` is E.164 (``+`` and digits) or a short code."""
+class MessageOptions:
+    """The optional fields of a message body, validated (None: the config's default).
 
-    to: str
-    text: str
+    One value is shared by every message of a batch that gives the same fields (all of
+    a template's recipients; every item that gives only ``to`` and ``text``)."""
+
     priority: str = "normal"
     send_at: datetime | None = None
     status_report: bool | None = None
@@ -78,6 +79,18 @@ class MessageRequest:
     encoding: str = "auto"
     smart_encoding: bool | None = None
     modem: str | None = None
+
+
+DEFAULT_OPTIONS = MessageOptions()
+
+
+@dataclass(frozen=True)
+class MessageRequest:
+    """One validated message to send; ``to`` is E.164 (``+`` and digits) or a short code."""
+
+    to: str
+    text: str
+    options: MessageOptions = DEFAULT_OPTIONS
 
 
 def normalise_number(raw: str, policy: NumberPolicy, field: str = "to") -> str:
@@ -119,6 +132,17 @@ def parse_message(
     """Validate one message body (a decoded JSON object); ``prefix`` names nested fields."""
     if not isinstance(body, dict):
         raise invalid("the message must be a JSON object", prefix.rstrip(".") or None)
+    to = body.get("to")
+    text = body.get("text")
+    if (
+        len(body) == 2
+        and isinstance(to, str)
+        and isinstance(text, str)
+        and 0 < len(text) <= MAX_TEXT_CHARS
+    ):
+        # Only "to" and "text", well formed: every option takes its default (the common,
+        # hot case; the checks below would find nothing else to say).
+        return MessageRequest(normalise_number(to, policy, prefix + "to"), text)
     for key in body:
         if key not in MESSAGE_FIELDS and key not in extra_fields:
             raise invalid(f"unknown field {key!r}", prefix + str(key))
@@ -126,10 +150,8 @@ def parse_message(
     def field(name: str) -> str:
         return prefix + name
 
-    to = body.get("to")
     if not isinstance(to, str):
         raise invalid("'to' is required and must be a string", field("to"))
-    text = body.get("text")
     if not isinstance(text, str):
         raise invalid("'text' is required and must be a string", field("text"))
     if not text:
@@ -139,33 +161,31 @@ def parse_message(
             "text_too_long", f"'text' has more than {MAX_TEXT_CHARS} characters", field("text")
         )
     return MessageRequest(
-        to=normalise_number(to, policy, field("to")),
-        text=text,
-        # Only "to" and "text": every option takes its default (the common, hot case).
-        **(parse_options(body, field) if len(body) > 2 else {}),
+        normalise_number(to, policy, field("to")),
+        text,
+        parse_options(body, field) if len(body) > 2 else DEFAULT_OPTIONS,
     )
 
 
-def parse_options(body: dict[str, Any], field: Callable[[str], str]) -> dict[str, Any]:
+def parse_options(body: dict[str, Any], field: Callable[[str], str]) -> MessageOptions:
     """The optional fields of a message body (all but ``to`` and ``text``), validated.
 
-    Returns keyword arguments of ``MessageRequest``; ``field`` names a field for errors.
-    A field given as ``null`` is an error (leave it out to get the default), as the
-    OpenAPI document says.
+    ``field`` names a field for errors. A field given as ``null`` is an error (leave it
+    out to get the default), as the OpenAPI document says.
     """
     for name, value in body.items():
         if value is None and name in OPTION_FIELDS:
             raise invalid(f"'{name}' must not be null; leave it out for the default", field(name))
-    return {
-        "priority": _choice(body, "priority", PRIORITIES, "normal", field),
-        "send_at": _send_at(body.get("send_at"), field("send_at")),
-        "status_report": _optional_bool(body, "status_report", field),
-        "flash": bool(_optional_bool(body, "flash", field)),
-        "validity_minutes": _validity(body.get("validity_minutes"), field("validity_minutes")),
-        "encoding": _choice(body, "encoding", ENCODINGS, "auto", field),
-        "smart_encoding": _optional_bool(body, "smart_encoding", field),
-        "modem": _modem(body.get("modem"), field("modem")),
-    }
+    return MessageOptions(
+        priority=_choice(body, "priority", PRIORITIES, "normal", field),
+        send_at=_send_at(body.get("send_at"), field("send_at")),
+        status_report=_optional_bool(body, "status_report", field),
+        flash=bool(_optional_bool(body, "flash", field)),
+        validity_minutes=_validity(body.get("validity_minutes"), field("validity_minutes")),
+        encoding=_choice(body, "encoding", ENCODINGS, "auto", field),
+        smart_encoding=_optional_bool(body, "smart_encoding", field),
+        modem=_modem(body.get("modem"), field("modem")),
+    )
 
 
 def _choice(
@@ -221,10 +241,12 @@ def _send_at(value: Any, field: str) -> datetime | None:
 
 
 __all__ = [
+    "DEFAULT_OPTIONS",
     "ENCODINGS",
     "MESSAGE_FIELDS",
     "PRIORITIES",
     "ApiError",
+    "MessageOptions",
     "MessageRequest",
     "NumberPolicy",
     "normalise_number",

@@ -12,7 +12,8 @@ import random as _random
 from collections.abc import Callable
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-# Two characters per 10 bits: 13 lookups make the 26 characters of 130 bits.
+# Two characters per 10 bits: 5 lookups make the 10 characters of the 48-bit time, 8
+# those of the 80 random bits.
 _PAIRS = tuple(a + b for a in _CROCKFORD for b in _CROCKFORD)
 _RANDOM_BITS = 80
 _RANDOM_MAX = (1 << _RANDOM_BITS) - 1
@@ -24,6 +25,11 @@ def _default_randbits() -> Callable[[int], int]:
     return _random.Random(os.urandom(32)).getrandbits
 
 
+def _time_characters(ms: int) -> str:
+    """The 10 characters of a 48-bit millisecond count (its top 2 of 50 bits are 0)."""
+    return "".join([_PAIRS[(ms >> shift) & 1023] for shift in range(40, -1, -10)])
+
+
 class IdGenerator:
     """Makes ``prefix`` + 26 Crockford base32 characters that sort by creation time."""
 
@@ -32,6 +38,7 @@ class IdGenerator:
         self._randbits = randbits or _default_randbits()
         self._last_ms = -1
         self._last_random = 0
+        self._head = prefix  # the prefix and the time characters of _last_ms
 
     def next_id(self, now: float) -> str:
         """A new id for an object created at ``now`` (seconds since the epoch)."""
@@ -44,9 +51,19 @@ class IdGenerator:
         else:
             # One bit of headroom so that increments within a millisecond never overflow.
             random = self._randbits(_RANDOM_BITS - 1)
+        if ms != self._last_ms:
+            # The time characters change once per millisecond, not per id.
+            self._head = self._prefix + _time_characters(ms)
         self._last_ms, self._last_random = ms, random
-        value = (ms << _RANDOM_BITS) | random
-        pairs = _PAIRS
-        return self._prefix + "".join(
-            [pairs[(value >> shift) & 1023] for shift in range(120, -1, -10)]
+        p = _PAIRS
+        return (
+            self._head
+            + p[random >> 70]
+            + p[(random >> 60) & 1023]
+            + p[(random >> 50) & 1023]
+            + p[(random >> 40) & 1023]
+            + p[(random >> 30) & 1023]
+            + p[(random >> 20) & 1023]
+            + p[(random >> 10) & 1023]
+            + p[random & 1023]
         )

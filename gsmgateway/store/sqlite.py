@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import itertools
 import json
 import os
 import sqlite3
@@ -160,6 +162,75 @@ def _inbox_view(row: Sequence[Any]) -> InboxMessage:
 
 def _placeholders(count: int) -> str:
     return ",".join("?" * count)
+
+
+# New rows are written by multi-row INSERTs, not executemany. Each SQLite call releases
+# the GIL and must take it back, which waits while the event loop runs Python (up to
+# the interpreter's switch interval): executemany pays that per row, one multi-row
+# statement once, and its SQLite work runs beside the loop's Python. A statement holds
+# up to _ROW_CHUNK rows; a shorter one is padded to a power of two with rows of zeros,
+# which its WHERE drops, so that a dozen statements serve every size.
+_ROW_CHUNK = 1024
+
+# The message columns a new message may leave NULL, in the order of ``optional`` in
+# ``SqliteStore._insert_messages``. Python's sqlite3 binds None (and bool) through its
+# adapter lookup, several times dearer than an int or a str, so NULLs are not bound:
+# there is one INSERT per shape (which of these columns have a value).
+_OPTIONAL_COLUMNS = (
+    "locking", "single", "send_at", "expires_at", "validity_minutes", "metadata"
+)  # fmt: skip
+_NO_OPTIONAL = (None,) * len(_OPTIONAL_COLUMNS)
+_PLAIN_SHAPE = (False,) * len(_OPTIONAL_COLUMNS)
+_MESSAGE_WIDTH = 14  # values of a message row before its optional ones
+_PART_WIDTH = 4
+
+
+def _values(width: int, rows: int) -> str:
+    row = "(" + ",".join("?" * width) + ")"
+    return ",".join([row] * rows)
+
+
+@functools.lru_cache(maxsize=64)
+def _message_insert(shape: tuple[bool, ...], rows: int) -> str:
+    """The INSERT of ``rows`` new message rows whose optional columns with a value are
+    ``shape`` (row values: see ``_insert_messages``; rows with mid 0 are padding)."""
+    given = [name for name, present in zip(_OPTIONAL_COLUMNS, shape, strict=True) if present]
+    extra = "".join(f", {name}" for name in given)
+    extra_values = "".join(f", column{_MESSAGE_WIDTH + 1 + i}" for i in range(len(given)))
+    return (
+        "INSERT INTO messages (mid, id, status, to_number, text, encoding, segments, priority,"
+        " route, status_report, flash, concat_ref_bits, created_at, updated_at, queue_state,"
+        f" eligible_at, queued_parts{extra}) SELECT column1, column2, 'queued', column3,"
+        " column4, column5, column6, column7, column8, column9, column10, column11, column12,"
+        f" column12, column13, column14, column6{extra_values}"
+        f" FROM (VALUES {_values(_MESSAGE_WIDTH + len(given), rows)}) WHERE column1 > 0"
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _part_insert(rows: int) -> str:
+    """The INSERT of ``rows`` new queued parts: (mid, seq, text, queued_at) each."""
+    return (
+        "INSERT INTO parts (mid, seq, text, state, attempts, queued_at, updated_at)"
+        " SELECT column1, column2, column3, 'queued', 0, column4, column4"
+        f" FROM (VALUES {_values(_PART_WIDTH, rows)}) WHERE column1 > 0"
+    )
+
+
+def _insert_rows(
+    conn: sqlite3.Connection,
+    statement: Callable[[int], str],
+    width: int,
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """Run ``statement(size)`` over ``rows`` (each ``width`` values, the first > 0)."""
+    for start in range(0, len(rows), _ROW_CHUNK):
+        chunk = rows[start : start + _ROW_CHUNK]
+        size = 1 << (len(chunk) - 1).bit_length()
+        values = list(itertools.chain.from_iterable(chunk))
+        if size > len(chunk):
+            values.extend((0,) * (width * (size - len(chunk))))
+        conn.execute(statement(size), values)
 
 
 class _Tx:
@@ -458,11 +529,12 @@ class SqliteStore:
         """Insert queued messages and their parts; their new ids, in order."""
         conn = tx.conn
         # Within BEGIN IMMEDIATE nobody else inserts, so mids can be assigned here and
-        # both tables written with one executemany each.
+        # both tables written with one executemany each (one per shape of message row).
         (mid,) = conn.execute("SELECT coalesce(max(mid), 0) FROM messages").fetchone()
         next_id = self._message_ids.next_id
         ids = []
-        message_rows = []
+        rows_by_shape: dict[tuple[bool, ...], list[tuple[Any, ...]]] = {}
+        plain_rows = rows_by_shape[_PLAIN_SHAPE] = []
         part_rows = []
         per_rank: dict[int, int] = {}
         for new in messages:
@@ -475,53 +547,49 @@ class SqliteStore:
             segments = new.segments
             count = len(segments)
             metadata = new.metadata
-            message_rows.append(
-                (
-                    mid,
-                    message_id,
-                    new.to,
-                    new.text,
-                    new.encoding.value,
-                    new.locking,
-                    new.single,
-                    count,
-                    rank,
-                    new.route,
-                    send_at,
-                    new.expires_at,
-                    new.validity_minutes,
-                    new.status_report,
-                    new.flash,
-                    new.concat_ref_bits,
-                    None if metadata is None else json.dumps(metadata),
-                    created,
-                    created,
-                    1 if eligible <= created else 0,
-                    eligible,
-                    count,
-                )
+            row = (
+                mid,
+                message_id,
+                new.to,
+                new.text,
+                new.encoding.value,
+                count,
+                rank,
+                new.route,
+                1 if new.status_report else 0,
+                1 if new.flash else 0,
+                new.concat_ref_bits,
+                created,
+                1 if eligible <= created else 0,
+                eligible,
             )
+            optional = (
+                new.locking,
+                new.single,
+                send_at,
+                new.expires_at,
+                new.validity_minutes,
+                None if metadata is None else json.dumps(metadata),
+            )
+            if optional == _NO_OPTIONAL:
+                plain_rows.append(row)
+            else:
+                shape = tuple(value is not None for value in optional)
+                rows_by_shape.setdefault(shape, []).append(
+                    row + tuple(value for value in optional if value is not None)
+                )
             if count == 1:
-                part_rows.append((mid, 1, segments[0], created, created))
+                part_rows.append((mid, 1, segments[0], created))
             else:
                 for seq, text in enumerate(segments, start=1):
-                    part_rows.append((mid, seq, text, created, created))
+                    part_rows.append((mid, seq, text, created))
             per_rank[rank] = per_rank.get(rank, 0) + count
             ids.append(message_id)
-        conn.executemany(
-            "INSERT INTO messages (mid, id, status, to_number, text, encoding, locking,"
-            " single, segments, priority, route, send_at, expires_at, validity_minutes,"
-            " status_report, flash, concat_ref_bits, metadata, created_at, updated_at,"
-            " queue_state, eligible_at, queued_parts)"
-            " VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?)",
-            message_rows,
-        )
-        conn.executemany(
-            "INSERT INTO parts (mid, seq, text, state, attempts, queued_at, updated_at)"
-            " VALUES (?, ?, ?, 'queued', 0, ?, ?)",
-            part_rows,
-        )
+        for shape, rows in rows_by_shape.items():
+            if rows:
+                width = _MESSAGE_WIDTH + sum(shape)
+                _insert_rows(conn, functools.partial(_message_insert, shape), width, rows)
+        _insert_rows(conn, _part_insert, _PART_WIDTH, part_rows)
         for rank, count in per_rank.items():
             tx.count(_QUEUED, None, rank, count)
         return ids

@@ -20,7 +20,11 @@ def error_of(body, policy=GB):
 
 def test_minimal_body_gets_defaults():
     request = parse_message({"to": "+447911123456", "text": "hi"}, GB)
-    assert (request.to, request.priority, request.encoding) == ("+447911123456", "normal", "auto")
+    assert (request.to, request.options.priority, request.options.encoding) == (
+        "+447911123456",
+        "normal",
+        "auto",
+    )
 
 
 def test_national_number_uses_default_region():
@@ -70,7 +74,7 @@ def test_send_at_is_normalised_to_utc():
     request = parse_message(
         {"to": "+447911123456", "text": "x", "send_at": "2030-01-01T12:00:00+02:00"}, GB
     )
-    assert request.send_at == datetime(2030, 1, 1, 10, 0, tzinfo=UTC)
+    assert request.options.send_at == datetime(2030, 1, 1, 10, 0, tzinfo=UTC)
 
 
 def test_non_object_body_is_400():

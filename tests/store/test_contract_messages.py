@@ -67,6 +67,28 @@ async def test_a_batch_is_one_commit_in_order(store):
     assert texts == [f"t{i}" for i in range(50)]
 
 
+async def test_a_batch_mixing_optional_fields_keeps_each_message_as_given(store):
+    variants = [
+        {},
+        {"send_at": T0 + 60, "metadata": {"n": 1}},
+        {"locking": "tr", "single": "tr", "validity_minutes": 30, "expires_at": T0 + 1800},
+        {"status_report": False, "flash": True, "priority": Priority.HIGH},
+        {},
+        {"single": "es", "concat_ref_bits": 16, "send_at": T0 + 5},
+    ]
+    given = [new_message(f"v{i}", **fields) for i, fields in enumerate(variants)]
+    ids = (await store.enqueue(given)).ids
+    assert list(ids) == sorted(ids)
+    for message_id, new in zip(ids, given, strict=True):
+        stored = await store.get_message(message_id)
+        assert (stored.text, stored.to, stored.priority) == (new.text, new.to, new.priority)
+        assert (stored.locking, stored.single) == (new.locking, new.single)
+        assert (stored.send_at, stored.expires_at) == (new.send_at, new.expires_at)
+        assert stored.validity_minutes == new.validity_minutes
+        assert (stored.status_report, stored.flash) == (new.status_report, new.flash)
+        assert stored.metadata == new.metadata and stored.created_at == new.created_at
+
+
 async def test_idempotency_replays_the_first_answer(store):
     key = Idempotency("k1", "hash-a", render)
     first = await store.enqueue([new_message()], idempotency=key)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 
 import pytest
 
-from gsmgateway.store import Store
+from gsmgateway.store import NewMessage, Store
 from gsmgateway.store.memory import MemoryStore
 from gsmgateway.store.sqlite import SqliteStore
 from tests.helpers.store_values import new_message
@@ -33,3 +34,33 @@ async def test_both_backends_are_stores(make_store):
     store = await make_store()
     assert isinstance(store, Store)
     assert (await store.enqueue([new_message()])).ids
+
+
+def test_new_message_parameters_are_its_fields_in_order_with_their_defaults():
+    # NewMessage sets its fields in its own __init__ (one dict, not a setattr per field).
+    fields = [
+        (f.name, f.default if f.default is not dataclasses.MISSING else inspect.Parameter.empty)
+        for f in dataclasses.fields(NewMessage)
+    ]
+    signature = inspect.signature(NewMessage.__init__).parameters.values()
+    assert [(p.name, p.default) for p in signature][1:] == fields
+
+
+def test_new_message_is_a_frozen_value_validated_on_construction():
+    message = new_message()
+    assert message == new_message() and hash(message) == hash(new_message())
+    assert dataclasses.replace(message, to="+441234").to == "+441234"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        message.to = "+441234"  # type: ignore[misc]
+    for bad in (
+        {"to": ""},
+        {"segments": ()},
+        {"route": ""},
+        {"concat_ref_bits": 12},
+        {"created_at": float("nan")},
+        {"created_at": "now"},
+        {"send_at": float("inf")},
+        {"expires_at": float("-inf")},
+    ):
+        with pytest.raises(ValueError):
+            dataclasses.replace(message, **bad)
