@@ -53,6 +53,7 @@ from gsmgateway.api.views import (
     accepted_text,
     inbox_json,
     message_json,
+    modem_json,
     preview_json,
 )
 from gsmgateway.sms.plan import TextPlan
@@ -288,7 +289,7 @@ class GatewayApi:
 
     async def list_modems(self, request: web.Request) -> web.Response:
         """GET /v1/modems: every modem's identity, SIM, signal, state and counters."""
-        return json_answer({"modems": [snapshot.to_json() for snapshot in self.pool.modems()]})
+        return json_answer({"modems": [modem_json(snapshot) for snapshot in self.pool.modems()]})
 
     async def health(self, request: web.Request) -> web.Response:
         """GET /healthz: live (it answers); ready when the store writes and a modem serves."""
@@ -382,6 +383,10 @@ def create_app(
     message = f"/v1/messages/{{id:{MESSAGE_ID.pattern}}}"
     app.router.add_get(message, api.get_message, allow_head=False)
     app.router.add_delete(message, api.cancel)
+    # Any other id names no message: a 404 that says so, not "no such route".
+    other = r"/v1/messages/{id:(?!(?:batch|preview)$)[^/]+}"
+    app.router.add_get(other, api.get_message, allow_head=False)
+    app.router.add_delete(other, api.cancel)
     app.router.add_get("/v1/inbox", api.list_inbox, allow_head=False)
     app.router.add_get("/v1/modems", api.list_modems, allow_head=False)
     app.router.add_get("/healthz", api.health, allow_head=False)

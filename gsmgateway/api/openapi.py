@@ -222,7 +222,7 @@ MODEM = {
         "registration": _STRING,
         "groups": {"type": "array", "items": _STRING},
         "last_error": _NULLABLE_STRING,
-        "since": {"type": ["number", "null"]},
+        "since": _TIMESTAMP,  # when it entered its state
         "counters": {"type": "object", "additionalProperties": {"type": "integer"}},
     },
 }

@@ -27,6 +27,8 @@ MAX_VALIDITY_MINUTES = 63 * 7 * 24 * 60
 SHORT_CODE_DIGITS = range(3, 9)
 IMEI = re.compile(r"[0-9]{14,16}")
 NUMBER_CACHE_SIZE = 16384
+# What a written phone number holds besides digits (any script's: phonenumbers reads them).
+NUMBER_PUNCTUATION = frozenset("+ -()./")
 
 OPTION_FIELDS = frozenset(
     {
@@ -109,6 +111,10 @@ def _normalised(text: str, region: str | None, allow_short_codes: bool) -> tuple
     """(E.164 or short code, "") or (None, what is wrong); cached: recipients recur, and
     phonenumbers' parsing is the dearest step of a request."""
     digits = text.replace(" ", "")
+    stray = next((c for c in text if not c.isdigit() and c not in NUMBER_PUNCTUATION), None)
+    if stray is not None:
+        # phonenumbers would read letters as a keypad's (1-800-FLOWERS) or skip them.
+        return None, f"is not a phone number ({stray!r} is not a digit)"
     if allow_short_codes and digits.isdigit() and len(digits) in SHORT_CODE_DIGITS:
         return digits, ""
     if not text.startswith("+") and not text.startswith("00") and region is None:

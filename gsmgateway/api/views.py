@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from gsmgateway.pool.status import ModemSnapshot
 from gsmgateway.sms.plan import TextPlan
 from gsmgateway.store.interface import HistoryEntry, InboxMessage, Message, Part
 
@@ -19,6 +20,11 @@ def iso(moment: float | None) -> str | None:
         return None
     text = datetime.fromtimestamp(moment, UTC).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")
+
+
+def modem_json(snapshot: ModemSnapshot) -> dict[str, Any]:
+    """One modem of ``GET /v1/modems``, its ``since`` as a timestamp like the others."""
+    return {**snapshot.to_json(), "since": iso(snapshot.since)}
 
 
 def national_json(locking: str | None, single: str | None) -> dict[str, str | None] | None:

@@ -138,8 +138,16 @@ async def test_cancel_after_a_part_was_submitted_is_409(client, clock):
 @pytest.mark.parametrize("message_id", ["m_01HZZZZZZZZZZZZZZZZZZZZZZZ", "nonsense", "m_%2e%2e"])
 async def test_unknown_message_is_404(client, method, message_id):
     response = await getattr(client, method)(f"/v1/messages/{message_id}", headers=AUTH)
-    assert response.status == 404
-    assert (await response.json())["error"]["code"] == "not_found"
+    error = (await response.json())["error"]
+    assert response.status == 404 and error["code"] == "not_found"
+    # Even an id that could never be one is answered as a message, not a route.
+    assert error["message"].startswith("no message ")
+
+
+async def test_batch_and_preview_are_not_taken_for_message_ids(client):
+    for path in ("/v1/messages/batch", "/v1/messages/preview"):
+        response = await client.get(path, headers=AUTH)
+        assert response.status == 405 and response.headers["Allow"] == "POST"
 
 
 async def test_listing_is_newest_first_with_a_cursor(client, clock):

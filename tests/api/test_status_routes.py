@@ -41,7 +41,9 @@ async def test_inbox_pages_oldest_first(client):
 
 
 async def test_modems_lists_each_snapshot(make_client):
-    pool = FakePool([snapshot(), snapshot("352099000000014", ModemState.OFFLINE, port=None)])
+    pool = FakePool(
+        [snapshot(since=T0), snapshot("352099000000014", ModemState.OFFLINE, port=None)]
+    )
     client = await make_client(the_pool=pool)
     response = await client.get("/v1/modems", headers=AUTH)
     modems = (await response.json())["modems"]
@@ -51,6 +53,8 @@ async def test_modems_lists_each_snapshot(make_client):
     ]
     assert modems[0]["sim"]["iccid"] == "8944740000000000005"
     assert modems[0]["model"]["model"] == "E173"
+    # When it entered its state: a timestamp like every other of the API.
+    assert (modems[0]["since"], modems[1]["since"]) == ("2023-11-14T22:13:20.000Z", None)
 
 
 async def test_health_is_ready_with_a_writable_store_and_a_modem_in_service(client):

@@ -43,6 +43,19 @@ def test_invalid_numbers_are_422(number):
     assert (error.status, error.code, error.field) == (422, "invalid_number", "to")
 
 
+@pytest.mark.parametrize("policy", [GB, NumberPolicy()])
+@pytest.mark.parametrize(("number", "stray"), [("hello", "h"), ("+44 7911 12345x", "x")])
+def test_a_word_is_not_a_phone_number_whatever_the_region(policy, number, stray):
+    # Not "not in international form": the user typed something that is no number at all.
+    message = error_of({"to": number, "text": "x"}, policy).message
+    assert message == f"{number!r} is not a phone number ({stray!r} is not a digit)"
+
+
+def test_written_forms_of_a_number_are_accepted():
+    for written in ("+44 (0)7911-123.456", "+44 7911 123456", "+٤٤٧٩١١١٢٣٤٥٦"):
+        assert normalise_number(written, GB) == "+447911123456"
+
+
 def test_short_codes_only_when_allowed():
     assert normalise_number("61010", NumberPolicy("GB", allow_short_codes=True)) == "61010"
     assert "short codes" in error_of({"to": "61010", "text": "x"}).message
