@@ -27,8 +27,9 @@ MAX_VALIDITY_MINUTES = 63 * 7 * 24 * 60
 SHORT_CODE_DIGITS = range(3, 9)
 IMEI = re.compile(r"[0-9]{14,16}")
 NUMBER_CACHE_SIZE = 16384
-# What a written phone number holds besides digits (any script's: phonenumbers reads them).
-NUMBER_PUNCTUATION = frozenset("+ -()./")
+# What a written phone number holds: digits (any script's: phonenumbers reads them)
+# and the spaces and punctuation people write (or paste) between them.
+_NOT_IN_A_NUMBER = re.compile(r"[^\d\s+()./-]")
 
 OPTION_FIELDS = frozenset(
     {
@@ -97,7 +98,8 @@ class MessageRequest:
 
 def normalise_number(raw: str, policy: NumberPolicy, field: str = "to") -> str:
     """E.164 for a valid phone number, the digits for an allowed short code; else 422."""
-    text = raw.strip()
+    # Pasted numbers carry no-break and thin spaces, which phonenumbers does not read.
+    text = " ".join(raw.split())
     if not text:
         raise invalid("phone number is empty", field)
     number, problem = _normalised(text, policy.default_region, policy.allow_short_codes)
@@ -111,10 +113,10 @@ def _normalised(text: str, region: str | None, allow_short_codes: bool) -> tuple
     """(E.164 or short code, "") or (None, what is wrong); cached: recipients recur, and
     phonenumbers' parsing is the dearest step of a request."""
     digits = text.replace(" ", "")
-    stray = next((c for c in text if not c.isdigit() and c not in NUMBER_PUNCTUATION), None)
+    stray = _NOT_IN_A_NUMBER.search(text)
     if stray is not None:
         # phonenumbers would read letters as a keypad's (1-800-FLOWERS) or skip them.
-        return None, f"is not a phone number ({stray!r} is not a digit)"
+        return None, f"is not a phone number ({stray.group()!r} is not a digit)"
     if allow_short_codes and digits.isdigit() and len(digits) in SHORT_CODE_DIGITS:
         return digits, ""
     if not text.startswith("+") and not text.startswith("00") and region is None:

@@ -52,7 +52,8 @@ def test_a_word_is_not_a_phone_number_whatever_the_region(policy, number, stray)
 
 
 def test_written_forms_of_a_number_are_accepted():
-    for written in ("+44 (0)7911-123.456", "+44 7911 123456", "+٤٤٧٩١١١٢٣٤٥٦"):
+    pasted = "+44\u00a07911\u2009123456\t"  # no-break and thin spaces, from a spreadsheet
+    for written in ("+44 (0)7911-123.456", "+44 7911 123456", "+٤٤٧٩١١١٢٣٤٥٦", pasted):
         assert normalise_number(written, GB) == "+447911123456"
 
 
