@@ -134,7 +134,7 @@ class WebhookDispatcher:
             log.warning("webhook leases of the last run not released (they expire): %s", error)
             return
         if released:
-            log.info(
+            log.warning(
                 "webhooks: %d events in flight when the gateway last stopped are due again"
                 " (a receiver may see them twice, same delivery_id)",
                 released,
