@@ -2,7 +2,8 @@
 
 Wiring only. Start order: config -> store (migrations) -> API keys -> simulated modems
 (``--simulate N``, on ptys the pool opens like any serial port) -> pool (store recovery,
-then discovery) -> HTTP site, webhook dispatcher and retention pruning -> ``READY=1``.
+then discovery) -> HTTP site, webhook dispatcher (first releasing the outbox leases of
+the last run) and retention pruning -> ``READY=1``.
 
 Stop (SIGTERM, SIGINT), within ``STOP_BUDGET_SECONDS``: ``STOPPING=1``; the listener
 closes and requests in flight finish; the pool lets a part in ``AT+CMGS`` finish and

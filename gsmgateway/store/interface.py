@@ -709,9 +709,10 @@ class Store(Protocol):
     async def fetch_due_events(
         self, *, now: float, limit: int = 100, lease_seconds: float = 60.0
     ) -> tuple[OutboxEvent, ...]:
-        """Due events (``next_attempt_at`` <= now), at most ``limit``, oldest first, none
-        of which has an earlier unfinished event of the same subject and endpoint. They are
-        leased: not handed out again before ``now + lease_seconds`` unless retried, so two
+        """Due events (``next_attempt_at`` <= now) not under a live lease, at most
+        ``limit``, oldest first, none of which has an earlier unfinished event of the same
+        subject and endpoint. They are leased, apart from their retry schedule: not handed
+        out again before ``now + lease_seconds`` unless retried or released, so two
         deliverers never send one event at once and a crashed one's events come back."""
         ...
 
@@ -722,12 +723,19 @@ class Store(Protocol):
     async def retry_event(
         self, event_id: int, *, now: float, next_attempt_at: float, error: str
     ) -> None:
-        """The attempt failed: count it, record ``error`` and try again at ``next_attempt_at``."""
+        """The attempt failed: count it, record ``error``, end its lease and try again at
+        ``next_attempt_at``."""
         ...
 
     async def give_up_event(self, event_id: int, *, now: float, reason: str) -> None:
         """Stop trying (too old): the event is kept as given up and no longer blocks later
         events of its subject."""
+        ...
+
+    async def release_event_leases(self, *, now: float) -> int:
+        """End every lease of a pending event (at start, before the first fetch: the
+        process that took them is gone); the count. Each is due again as its retry
+        schedule says, which is at once for an event leased when due; none is lost."""
         ...
 
     # --- API keys, quotas, metrics, retention, health ------------------------------------

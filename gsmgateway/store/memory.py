@@ -154,6 +154,7 @@ class _EventRecord:
     next_attempt_at: float
     attempts: int = 0
     last_error: str | None = None
+    leased_until: float | None = None
     done: bool = False
     finished_at: float | None = None
 
@@ -878,13 +879,17 @@ class MemoryStore:
             if not record.done:
                 heads.setdefault((record.endpoint, record.subject), record)
         due = sorted(
-            (r for r in heads.values() if r.next_attempt_at <= now),
+            (
+                r
+                for r in heads.values()
+                if r.next_attempt_at <= now and (r.leased_until is None or r.leased_until <= now)
+            ),
             key=lambda r: (r.next_attempt_at, r.id),
         )[:limit]
         out = []
         for record in due:
             out.append(self._event_view(record))
-            record.next_attempt_at = now + lease_seconds
+            record.leased_until = now + lease_seconds
         return tuple(out)
 
     @staticmethod
@@ -912,7 +917,7 @@ class MemoryStore:
         self._write()
         record = self._event(event_id)
         record.attempts += 1
-        record.done, record.finished_at = True, now
+        record.done, record.finished_at, record.leased_until = True, now, None
 
     async def retry_event(
         self, event_id: int, *, now: float, next_attempt_at: float, error: str
@@ -924,13 +929,22 @@ class MemoryStore:
             return
         record.attempts += 1
         record.last_error = error
-        record.next_attempt_at = next_attempt_at
+        record.next_attempt_at, record.leased_until = next_attempt_at, None
 
     async def give_up_event(self, event_id: int, *, now: float, reason: str) -> None:
         """See ``Store.give_up_event``."""
         self._write()
         record = self._event(event_id)
         record.done, record.finished_at, record.last_error = True, now, reason
+        record.leased_until = None
+
+    async def release_event_leases(self, *, now: float) -> int:
+        """See ``Store.release_event_leases``."""
+        self._write()
+        leased = [r for r in self._events.values() if not r.done and r.leased_until is not None]
+        for record in leased:
+            record.leased_until = None
+        return len(leased)
 
     # --- keys, quotas, metrics, retention ------------------------------------------------
 

@@ -397,6 +397,17 @@ class _Tx:
         return None if row is None else row[0]
 
 
+# Due (read along outbox_due) and not in flight: the few events under a live lease are
+# skipped, those whose lease ran out are due again.
+DUE_EVENTS_SQL = (
+    "SELECT id, endpoint, event, subject, payload, created_at, attempts,"
+    " next_attempt_at, last_error FROM outbox"
+    " WHERE state = 'pending' AND blocked = 0 AND next_attempt_at <= ?"
+    " AND (leased_until IS NULL OR leased_until <= ?)"
+    " ORDER BY next_attempt_at, id LIMIT ?"
+)
+
+
 class SqliteStore:
     """The store on a SQLite file; open it with ``await SqliteStore.open(path)``."""
 
@@ -1368,15 +1379,9 @@ class SqliteStore:
         """See ``Store.fetch_due_events``."""
 
         def body(tx: _Tx) -> tuple[OutboxEvent, ...]:
-            rows = tx.conn.execute(
-                "SELECT id, endpoint, event, subject, payload, created_at, attempts,"
-                " next_attempt_at, last_error FROM outbox"
-                " WHERE state = 'pending' AND blocked = 0 AND next_attempt_at <= ?"
-                " ORDER BY next_attempt_at, id LIMIT ?",
-                (now, limit),
-            ).fetchall()
+            rows = tx.conn.execute(DUE_EVENTS_SQL, (now, now, limit)).fetchall()
             tx.conn.executemany(
-                "UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
+                "UPDATE outbox SET leased_until = ? WHERE id = ?",
                 [(now + lease_seconds, row[0]) for row in rows],
             )
             return tuple(
@@ -1408,7 +1413,7 @@ class SqliteStore:
             return
         tx.conn.execute(
             "UPDATE outbox SET state = ?, finished_at = ?, attempts = attempts + ?,"
-            " last_error = coalesce(?, last_error) WHERE id = ?",
+            " last_error = coalesce(?, last_error), leased_until = NULL WHERE id = ?",
             (state, now, 1 if state == "delivered" else 0, note, event_id),
         )
         tx.conn.execute(
@@ -1428,8 +1433,8 @@ class SqliteStore:
 
         def body(tx: _Tx) -> None:
             changed = tx.conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
-                " WHERE id = ? AND state = 'pending'",
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+                " leased_until = NULL WHERE id = ? AND state = 'pending'",
                 (error, next_attempt_at, event_id),
             ).rowcount
             if (
@@ -1443,6 +1448,17 @@ class SqliteStore:
     async def give_up_event(self, event_id: int, *, now: float, reason: str) -> None:
         """See ``Store.give_up_event``."""
         await self._write(lambda tx: self._finish_event(tx, event_id, "given_up", now, reason))
+
+    async def release_event_leases(self, *, now: float) -> int:
+        """See ``Store.release_event_leases``."""
+
+        def body(tx: _Tx) -> int:
+            # Only a pending event holds a lease (finishing one ends it): outbox_leased.
+            return tx.conn.execute(
+                "UPDATE outbox SET leased_until = NULL WHERE leased_until IS NOT NULL"
+            ).rowcount
+
+        return await self._write(body)
 
     # --- keys, quotas, metrics, retention ------------------------------------------------
 

@@ -11,6 +11,10 @@ Index design (why claims and enqueues do not slow down with the queue's size):
   reads the first entries of one route. ``messages_ready_pinned``: the same per modem.
 - ``messages_waiting``: messages whose ``send_at`` or retry back-off lies ahead, by
   (route, eligible_at); a claim moves those now due to ready (``queue_state`` 0 -> 1).
+- ``outbox_due``: pending, unblocked events by (next_attempt_at, id); a fetch reads the
+  due ones and skips those under a live lease (only the events in flight, few).
+  ``outbox_leased``: the events under a lease, so that releasing them at start does not
+  read the whole outbox.
 - Ids and ``mid`` grow with time, so inserts append to every index.
 """
 
@@ -225,10 +229,26 @@ def _part_sim(db: sqlite_utils.Database) -> None:
     )
 
 
+def _outbox_lease(db: sqlite_utils.Database) -> None:
+    # A lease (an attempt in flight) is kept apart from the retry schedule, so that a new
+    # process can tell the two apart and hand out at once what a dead one had in flight.
+    db["outbox"].add_column("leased_until", float)
+    # Before, a lease was written into next_attempt_at. Only a lease moves it past
+    # created_at while attempts is 0 (a retry counts an attempt), so those events were in
+    # flight: record them as leased. A leased event already retried cannot be told from
+    # one backing off: it stays as it was (due when that time comes).
+    db.execute(
+        "UPDATE outbox SET leased_until = next_attempt_at, next_attempt_at = created_at"
+        " WHERE state = 'pending' AND attempts = 0 AND next_attempt_at > created_at"
+    )
+    db.execute("CREATE INDEX outbox_leased ON outbox(id) WHERE leased_until IS NOT NULL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_core", _core),
     Migration("0002_inbox_outbox", _inbox_and_outbox),
     Migration("0003_part_sim", _part_sim),
+    Migration("0004_outbox_lease", _outbox_lease),
 )
 
 

@@ -7,10 +7,13 @@ it in the store only after a 2xx. A failure is retried at the ``RetryPolicy``'s 
 until the event is older than the endpoint's ``max_age_hours``, then given up (logged).
 
 Rules that hold:
-- Never lost on restart: an event stays in the outbox until acknowledged or given up;
-  one leased by a process that died is handed out again when its lease ends.
+- Never lost on restart: an event stays in the outbox until acknowledged or given up.
+  The store keeps a lease apart from the retry back-off, so at start the dispatcher
+  releases the leases of the process before it (one dispatcher per database, as one
+  pool): what it had in flight is sent at once, not when its lease would have ended.
 - At least once: an acknowledgement lost on the way (or a crash between the 2xx and the
-  store's ack) means the event comes again with the same ``delivery_id``.
+  store's ack, or an event in flight at a crash) means the event comes again with the
+  same ``delivery_id``.
 - Nothing here blocks: the HTTP posts and the store calls are awaited, and a store
   that cannot write only pauses the dispatcher.
 """
@@ -105,7 +108,9 @@ class WebhookDispatcher:
         self._wake.set()
 
     async def run(self) -> None:
-        """Deliver forever (cancel the task to stop; an event in flight stays leased)."""
+        """Deliver forever (cancel the task to stop; an event in flight stays leased until
+        the next start releases it)."""
+        await self._release_leases()
         async with aiohttp.ClientSession() as session:
             while True:
                 self._wake.clear()
@@ -121,6 +126,19 @@ class WebhookDispatcher:
                     await asyncio.gather(*(self._deliver(session, event) for event in events))
                     continue
                 await self._sleep(self._poll)
+
+    async def _release_leases(self) -> None:
+        try:
+            released = await self._store.release_event_leases(now=self._clock())
+        except StoreError as error:
+            log.warning("webhook leases of the last run not released (they expire): %s", error)
+            return
+        if released:
+            log.warning(
+                "webhooks: %d events in flight when the gateway last stopped are due again"
+                " (a receiver may see them twice, same delivery_id)",
+                released,
+            )
 
     async def _sleep(self, seconds: float) -> None:
         try:

@@ -201,9 +201,11 @@ class SimLog:
 
 @dataclass
 class HookReceiver:
-    """A webhook endpoint on 127.0.0.1 answering 204; every POST kept with its check."""
+    """A webhook endpoint on 127.0.0.1 answering 204; every POST kept with its check.
+    While ``hold`` is given and not set, a POST is kept (then answered): one in flight."""
 
     secret: str
+    hold: asyncio.Event | None = None
     events: list[dict] = field(default_factory=list)
     bad_signatures: list[bytes] = field(default_factory=list)
     url: str = ""
@@ -220,6 +222,8 @@ class HookReceiver:
             self.bad_signatures.append(body)
         else:
             self.events.append(json.loads(body))
+        if self.hold is not None:
+            await self.hold.wait()
         return web.Response(status=204)
 
     async def start(self) -> None:
@@ -232,5 +236,7 @@ class HookReceiver:
         self.url = f"http://127.0.0.1:{port}/events"
 
     async def stop(self) -> None:
+        if self.hold is not None:
+            self.hold.set()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -151,6 +151,36 @@ async def test_a_leased_event_comes_back_after_its_lease(make_store):
     assert {e.id for e in back} == {first[0].id, second[0].id}
 
 
+async def test_released_leases_are_due_at_once(make_store):
+    store = await make_store(endpoints=[EndpointSubscription("hook")])
+    ids = (await store.enqueue([new_message(), new_message(), new_message()])).ids
+    await status_events_of(store, ids, T0)
+    leased = await store.fetch_due_events(now=T0 + 1, lease_seconds=60)
+    assert len(leased) == 3
+    await store.ack_event(leased[0].id, now=T0 + 2)
+    assert await store.fetch_due_events(now=T0 + 2) == (), "in flight: not handed out twice"
+    # The next process at start: the two still in flight are due now, not at T0 + 61.
+    assert await store.release_event_leases(now=T0 + 3) == 2
+    back = await store.fetch_due_events(now=T0 + 3, lease_seconds=60)
+    assert [e.id for e in back] == [e.id for e in leased[1:]]
+    assert all(e.attempts == 0 for e in back)
+    assert await store.fetch_due_events(now=T0 + 4) == (), "leased again by that fetch"
+    assert await store.release_event_leases(now=T0 + 5) == 2
+    assert await store.release_event_leases(now=T0 + 5) == 0
+
+
+async def test_a_retried_event_keeps_its_back_off_through_a_release(make_store):
+    store = await make_store(endpoints=[EndpointSubscription("hook")])
+    (message_id,) = (await store.enqueue([new_message()])).ids
+    await store.cancel(message_id, now=T0)
+    (event,) = await store.fetch_due_events(now=T0 + 1, lease_seconds=5)
+    await store.retry_event(event.id, now=T0 + 2, next_attempt_at=T0 + 100, error="HTTP 503")
+    assert await store.release_event_leases(now=T0 + 3) == 0
+    assert await store.fetch_due_events(now=T0 + 99) == (), "a back-off is not a lease"
+    (retried,) = await store.fetch_due_events(now=T0 + 100)
+    assert retried.id == event.id and retried.attempts == 1
+
+
 async def test_one_endpoint_waiting_does_not_hold_up_another(store):
     (message_id,) = (await store.enqueue([new_message()])).ids
     await store.cancel(message_id, now=T0)

@@ -14,13 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from gsmgateway.store import Idempotency, MessageStatus, PartState, StoreUnavailable, UnknownPart
-from gsmgateway.store.sqlite import SqliteStore
+from gsmgateway.store import (
+    EndpointSubscription,
+    Idempotency,
+    MessageStatus,
+    PartState,
+    StoreUnavailable,
+    UnknownPart,
+)
+from gsmgateway.store.sqlite import DUE_EVENTS_SQL, SqliteStore
 from gsmgateway.store.sqlite_schema import MIGRATIONS, applied_migrations, migrate
 from tests.helpers.store_values import T0, new_message
 
 ROOT = Path(__file__).resolve().parents[2]
 M1, M2 = "356938035643809", "356938035643817"
+MIGRATION_NAMES = [m.name for m in MIGRATIONS]
 
 
 @pytest.fixture
@@ -147,6 +155,55 @@ async def test_fresh_and_older_schemas_migrate(tmp_path):
             await store.close()
     reopened = await SqliteStore.open(tmp_path / "db0.db")
     await reopened.close()
+
+
+async def test_events_leased_under_the_old_schema_are_released_after_the_upgrade(tmp_path):
+    path = tmp_path / "gateway.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, T0, MIGRATIONS[: MIGRATION_NAMES.index("0004_outbox_lease")])
+    # As the old fetch left them: a lease was a next_attempt_at pushed 40 s ahead.
+    for subject, next_attempt_at, attempts in (
+        ("m_DUE", T0, 0),  # not yet fetched
+        ("m_LEASED", T0 + 40, 0),  # in flight at the crash, first attempt
+        ("m_RETRIED", T0 + 40, 1),  # a back-off (or the lease of a retry: cannot tell)
+    ):
+        conn.execute(
+            "INSERT INTO outbox (endpoint, event, subject, payload, created_at,"
+            " next_attempt_at, attempts, state, blocked) VALUES"
+            " ('hook', 'message.status', ?, '{}', ?, ?, ?, 'pending', 0)",
+            (subject, T0, next_attempt_at, attempts),
+        )
+    conn.close()
+    store = await SqliteStore.open(path, endpoints=[EndpointSubscription("hook")])
+    try:
+        (due,) = await store.fetch_due_events(now=T0 + 1)
+        assert due.subject == "m_DUE", "m_LEASED is still leased until T0 + 40"
+        await store.ack_event(due.id, now=T0 + 1)
+        assert await store.release_event_leases(now=T0 + 2) == 1
+        (leased,) = await store.fetch_due_events(now=T0 + 2)
+        assert (leased.subject, leased.next_attempt_at) == ("m_LEASED", T0)
+        assert await store.fetch_due_events(now=T0 + 39) == ()
+        (retried,) = await store.fetch_due_events(now=T0 + 40)
+        assert retried.subject == "m_RETRIED"
+    finally:
+        await store.close()
+
+
+def test_the_due_events_query_reads_an_index_not_the_outbox(tmp_path):
+    conn = sqlite3.connect(tmp_path / "gateway.db", isolation_level=None)
+    migrate(conn, T0)
+    plans = {}
+    for name, query in (
+        ("fetch", DUE_EVENTS_SQL),
+        ("release", "UPDATE outbox SET leased_until = NULL WHERE leased_until IS NOT NULL"),
+    ):
+        params = (T0,) * query.count("?")
+        plans[name] = " ".join(
+            row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", params)
+        )
+    conn.close()
+    assert "USING INDEX outbox_due" in plans["fetch"], plans
+    assert "USING INDEX outbox_leased" in plans["release"], plans
 
 
 async def test_the_event_loop_stays_free_during_heavy_writes(sqlite_store):
