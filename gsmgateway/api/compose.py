@@ -84,49 +84,57 @@ def plan_message(request: MessageRequest, settings: ApiSettings, prefix: str = "
         raise unsendable("unencodable_text", str(error), prefix + "text") from None
 
 
-def _option_fields(options: MessageOptions, settings: ApiSettings, now: float) -> dict[str, Any]:
-    """The ``NewMessage`` fields that come from the options and the config alone."""
+def _option_fields(
+    options: MessageOptions, settings: ApiSettings, now: float
+) -> tuple[Priority, tuple[Any, ...]]:
+    """The ``NewMessage`` fields that come from the options and the config alone: its
+    priority, and its fields from ``send_at`` on, in the order of its parameters."""
     send_at = options.send_at.timestamp() if options.send_at is not None else None
     validity = options.validity_minutes or settings.validity_minutes or None
-    return {
-        "created_at": now,
-        "priority": _PRIORITIES[options.priority],
-        "send_at": send_at,
-        "expires_at": (max(send_at or now, now) + validity * 60) if validity else None,
-        "validity_minutes": validity,
-        "status_report": settings.status_report
-        if options.status_report is None
-        else options.status_report,
-        "flash": options.flash,
-        "concat_ref_bits": settings.concat_ref_bits,
-    }
+    status_report = (
+        settings.status_report if options.status_report is None else options.status_report
+    )
+    return _PRIORITIES[options.priority], (
+        send_at,
+        (max(send_at or now, now) + validity * 60) if validity else None,
+        validity,
+        status_report,
+        options.flash,
+        settings.concat_ref_bits,
+    )
 
 
 def new_messages(
     planned: Sequence[tuple[MessageRequest, TextPlan]], settings: ApiSettings, now: float
 ) -> list[NewMessage]:
     """The store's values for planned messages, with the config's defaults filled in."""
-    # Computed once per options value: the items of a batch mostly share one.
-    by_options: dict[int, dict[str, Any]] = {}
-    routed = bool(settings.routes)
+    # Computed once per options value: the items of a batch mostly share one. Passed by
+    # position (a keyword call with 15 arguments costs a third more, 1,000 times a batch).
+    by_options: dict[int, tuple[Priority, tuple[Any, ...]]] = {}
+    routes = settings.routes
     out = []
     for request, plan in planned:
         options = request.options
         fields = by_options.get(id(options))
         if fields is None:
             fields = by_options[id(options)] = _option_fields(options, settings, now)
+        priority, rest = fields
+        to = request.to
+        route = (
+            route_for(to, routes, modem=options.modem) if routes or options.modem else DEFAULT_GROUP
+        )
         out.append(
             NewMessage(
-                to=request.to,
-                text=plan.text,
-                segments=plan.segments,
-                encoding=plan.encoding,
-                locking=plan.locking,
-                single=plan.single,
-                route=route_for(request.to, settings.routes, modem=options.modem)
-                if routed or options.modem
-                else DEFAULT_GROUP,
-                **fields,
+                to,
+                plan.text,
+                plan.segments,
+                now,
+                plan.encoding,
+                plan.locking,
+                plan.single,
+                priority,
+                route,
+                *rest,
             )
         )
     return out

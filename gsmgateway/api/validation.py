@@ -98,8 +98,10 @@ class MessageRequest:
 
 def normalise_number(raw: str, policy: NumberPolicy, field: str = "to") -> str:
     """E.164 for a valid phone number, the digits for an allowed short code; else 422."""
-    # Pasted numbers carry no-break and thin spaces, which phonenumbers does not read.
-    text = " ".join(raw.split())
+    # "+" and ASCII digits, the form API clients send, needs no clean-up; pasted numbers
+    # carry no-break and thin spaces, which phonenumbers does not read.
+    plain = raw[:1] == "+" and raw.isascii() and raw[1:].isdigit()
+    text = raw if plain else " ".join(raw.split())
     if not text:
         raise invalid("phone number is empty", field)
     number, problem = _normalised(text, policy.default_region, policy.allow_short_codes)
