@@ -40,7 +40,7 @@ from gsmgateway.api import (
     resolve_api_keys,
 )
 from gsmgateway.config import Config, load_config, parse_listen
-from gsmgateway.gc_policy import settle_after_start
+from gsmgateway.interpreter_tuning import tune_for_serving
 from gsmgateway.sdnotify import SystemdNotifier
 from gsmgateway.store.interface import Store
 from gsmgateway.webhooks import Endpoint, WebhookDispatcher, subscriptions
@@ -232,7 +232,7 @@ async def serve(
         keys = await create_key_if_none(keys, store, now=time.time())
         numbers = [modem.identity.number for modem in network.modems] if network is not None else []
         print(banner(settings, keys, environ, numbers), file=out, flush=True)
-        settle_after_start()
+        tune_for_serving()
         notifier.ready(f"serving {settings.host}:{settings.port}")
         watchdog = notifier.start_watchdog()
         if watchdog is not None:
