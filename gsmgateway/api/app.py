@@ -53,7 +53,6 @@ from gsmgateway.api.views import (
     accepted_text,
     inbox_json,
     message_json,
-    modem_json,
     preview_json,
 )
 from gsmgateway.sms.plan import TextPlan
@@ -289,7 +288,7 @@ class GatewayApi:
 
     async def list_modems(self, request: web.Request) -> web.Response:
         """GET /v1/modems: every modem's identity, SIM, signal, state and counters."""
-        return json_answer({"modems": [modem_json(snapshot) for snapshot in self.pool.modems()]})
+        return json_answer({"modems": [snapshot.to_json() for snapshot in self.pool.modems()]})
 
     async def health(self, request: web.Request) -> web.Response:
         """GET /healthz: live (it answers); ready when the store writes and a modem serves."""

@@ -6,25 +6,11 @@ OpenAPI document (``api/openapi.py``) describes every field written here.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from gsmgateway.pool.status import ModemSnapshot
 from gsmgateway.sms.plan import TextPlan
 from gsmgateway.store.interface import HistoryEntry, InboxMessage, Message, Part
-
-
-def iso(moment: float | None) -> str | None:
-    """Seconds since the epoch as ``2030-01-01T10:00:00.000Z`` (None stays None)."""
-    if moment is None:
-        return None
-    text = datetime.fromtimestamp(moment, UTC).isoformat(timespec="milliseconds")
-    return text.replace("+00:00", "Z")
-
-
-def modem_json(snapshot: ModemSnapshot) -> dict[str, Any]:
-    """One modem of ``GET /v1/modems``, its ``since`` as a timestamp like the others."""
-    return {**snapshot.to_json(), "since": iso(snapshot.since)}
+from gsmgateway.timestamps import iso
 
 
 def national_json(locking: str | None, single: str | None) -> dict[str, str | None] | None:

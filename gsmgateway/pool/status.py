@@ -11,6 +11,7 @@ import enum
 from dataclasses import asdict, dataclass, field
 
 from gsmgateway.modem.health import Health
+from gsmgateway.timestamps import iso
 
 
 class ModemState(enum.Enum):
@@ -146,6 +147,6 @@ class ModemSnapshot:
             "registration": self.registration,
             "groups": list(self.groups),
             "last_error": self.last_error,
-            "since": self.since,
+            "since": iso(self.since),
             "counters": self.counters.to_json(),
         }

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gsmgateway.api.views import iso
 from gsmgateway.store.interface import OutboxEvent
+from gsmgateway.timestamps import iso
 
 TIMESTAMP_FIELDS = ("at", "received_at", "scts")
 
