@@ -190,6 +190,7 @@ class GatewayApi:
         body, _raw = await read_json(request, settings.max_body_bytes)
         items = parse_batch(body, settings)
         now = self.clock()
+        # A template's text errors name the template itself ("text"), not an item.
         prefix = "messages[{}]." if isinstance(body, dict) and "messages" in body else ""
         # Each item's answer as JSON text; None for the valid ones until their ids exist.
         results: list[str | None] = []

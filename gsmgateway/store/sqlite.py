@@ -540,7 +540,7 @@ class SqliteStore:
         """Insert queued messages and their parts; their new ids, in order."""
         conn = tx.conn
         # Within BEGIN IMMEDIATE nobody else inserts, so mids can be assigned here and
-        # both tables written with one executemany each (one per shape of message row).
+        # both tables written with a few multi-row INSERTs (one per shape of message row).
         (mid,) = conn.execute("SELECT coalesce(max(mid), 0) FROM messages").fetchone()
         next_id = self._message_ids.next_id
         ids = []
@@ -608,7 +608,7 @@ class SqliteStore:
     def _enqueue_combined(
         self, conn: sqlite3.Connection, payloads: list[tuple[NewMessage, ...]]
     ) -> list[EnqueueResult]:
-        """Plain enqueues of one commit group, inserted with one executemany per table."""
+        """Plain enqueues of one commit group, inserted together (``_insert_messages``)."""
         tx = _Tx(conn, self)
         ids = self._insert_messages(tx, [new for payload in payloads for new in payload])
         tx.merge_into(self._group_counts)
